@@ -1,0 +1,52 @@
+"""The aiohttp application factory. Nothing connects or configures at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from importlib.metadata import PackageNotFoundError, version
+
+from aiohttp import web
+
+from carrier_gateway.api import health, ops_tokens
+from carrier_gateway.appkeys import DB, OPENAPI, SCHEMA_HEAD, SETTINGS
+from carrier_gateway.db import Database
+from carrier_gateway.metrics import METRICS, Metrics
+from carrier_gateway.middleware import request_context
+from carrier_gateway.migrate import head_revision
+from carrier_gateway.openapi import build_spec
+from carrier_gateway.ops_auth import OpsAuthenticator
+from carrier_gateway.routing import OPS_AUTHENTICATOR, Router, mount
+from carrier_gateway.settings import Settings
+
+
+def package_version() -> str:
+    try:
+        return version("carrier-iov")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0+unknown"
+
+
+def routers() -> list[Router]:
+    return [health.router, ops_tokens.router]
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    app[DB] = db
+    app[OPS_AUTHENTICATOR] = OpsAuthenticator(db)
+    try:
+        yield
+    finally:
+        await db.dispose()
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[request_context], client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app[METRICS] = Metrics()
+    app[SCHEMA_HEAD] = head_revision()
+    app.cleanup_ctx.append(_database)
+    endpoints = mount(app, routers())
+    app[OPENAPI] = build_spec(endpoints, version=package_version())
+    return app

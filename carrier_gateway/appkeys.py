@@ -1,0 +1,15 @@
+"""Typed application state keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from carrier_gateway.db import Database
+from carrier_gateway.settings import Settings
+
+DB = web.AppKey("db", Database)
+SETTINGS = web.AppKey("settings", Settings)
+OPENAPI = web.AppKey("openapi", dict[str, Any])
+SCHEMA_HEAD = web.AppKey("schema_head", str)

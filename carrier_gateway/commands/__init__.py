@@ -1,0 +1,1 @@
+"""Click command groups behind the ``carrier`` console script (see cli.py)."""

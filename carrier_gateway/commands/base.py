@@ -1,0 +1,172 @@
+"""CLI plumbing: global options on every command, output, the async runner, one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.exc import DBAPIError
+
+from carrier_gateway.db import Database, DatabaseError, describe, first_line
+from carrier_gateway.jsonio import dumps
+from carrier_gateway.migrate import schema_state
+from carrier_gateway.settings import Settings, SettingsError
+from numbering.errors import DomainError
+
+T = TypeVar("T")
+
+
+class CliFailure(click.ClickException):
+    """A failure to report in one line on stderr, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+@dataclasses.dataclass
+class CliState:
+    database_url: str | None = None
+    as_json: bool = False
+
+    def settings(self, **overrides: Any) -> Settings:
+        return Settings.load(database_url=self.database_url, **overrides)
+
+
+def state() -> CliState:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = CliState()
+    return root.obj
+
+
+def _set_url(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        state().database_url = value
+
+
+def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        state().as_json = True
+
+
+def global_options() -> list[click.Option]:
+    return [
+        click.Option(
+            ["--database-url"], metavar="URL", expose_value=False, callback=_set_url, is_eager=True,
+            help="Database URL (else $CARRIER_DATABASE_URL, else sqlite+aiosqlite:///carrier.db).",
+        ),
+        click.Option(
+            ["--json"], is_flag=True, expose_value=False, callback=_set_json, is_eager=True,
+            help="Print one JSON document on stdout and nothing else.",
+        ),
+    ]
+
+
+class CarrierCommand(click.Command):
+    """A command that also takes the global --database-url and --json after its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(global_options())
+
+
+class CarrierGroup(click.Group):
+    command_class = CarrierCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(global_options())
+
+
+CarrierGroup.group_class = CarrierGroup
+
+
+def emit(data: Any, human: str | Callable[[], str] | None = None) -> None:
+    """JSON on stdout with --json; otherwise the human rendering (or indented JSON)."""
+    if state().as_json or human is None:
+        sys.stdout.write(dumps(data, indent=not state().as_json).decode() + "\n")
+        return
+    click.echo(human() if callable(human) else human)
+
+
+def table(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+    """A plain aligned text table; numbers right-aligned."""
+    rows = list(rows)
+    cells = [[_cell(r.get(key)) for key, _ in columns] for r in rows]
+    heads = [h for _, h in columns]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(heads)]
+    numeric = [all(_is_num(r.get(k)) for r in rows) and rows != [] for k, _ in columns]
+
+    def line(values: list[str]) -> str:
+        parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
+        return "  ".join(parts).rstrip()
+
+    out = [line(heads), "  ".join("-" * w for w in widths)]
+    out += [line(c) for c in cells]
+    if not rows:
+        out.append("(none)")
+    return "\n".join(out)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat(timespec="seconds") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def _is_num(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def run(fn: Callable[[Database], Awaitable[T]], *, require_schema: bool = True, **overrides: Any) -> T:
+    """Open the database, run ``fn(db)``, dispose; errors become one-line CLI failures."""
+    settings = state().settings(**overrides)
+
+    async def go() -> T:
+        db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        try:
+            await db.ping()
+            if require_schema:
+                await ensure_schema(db)
+            return await fn(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
+async def ensure_schema(db: Database) -> None:
+    current = await schema_state(db)
+    if current.current is None:
+        raise CliFailure(f"database {describe(db.url)} is not initialised: run `carrier init`")
+    if not current.is_current:
+        raise CliFailure(
+            f"database schema is at revision {current.current}, this release needs {current.head}: run `carrier init`"
+        )
+
+
+def one_line_error(exc: BaseException) -> str | None:
+    """The message for an expected failure, or None if it is a bug."""
+    if isinstance(exc, DomainError):
+        return exc.detail
+    if isinstance(exc, (DatabaseError, SettingsError)):
+        return str(exc)
+    if isinstance(exc, DBAPIError):
+        return f"database error: {first_line(exc)}"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    return None
+
+
+def command(name: str, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+    """A top-level command that takes the global options too."""
+    return click.command(name, cls=CarrierCommand, **kwargs)

@@ -1,0 +1,117 @@
+"""`carrier init`, `carrier serve`, `carrier token ...`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import click
+from aiohttp import web
+
+from carrier_gateway import ops_auth
+from carrier_gateway.app import create_app
+from carrier_gateway.commands.base import CarrierGroup, command, emit, ensure_schema, run, state, table
+from carrier_gateway.db import Database, describe
+from carrier_gateway.logs import AccessLogger, configure_logging
+from carrier_gateway.migrate import upgrade
+
+log = logging.getLogger("carrier.serve")
+
+
+@command("init")
+@click.option("--sandbox", is_flag=True, help="Also create a local master key and demo data (one OEM with credentials).")
+def init_cmd(sandbox: bool) -> None:
+    """Create the database schema, or upgrade it to this release's; keeps all data."""
+
+    async def go(db: Database) -> dict[str, object]:
+        before, after = await upgrade(db)
+        return {"database": describe(db.url), "revision_before": before, "revision": after,
+                "action": "created" if before is None else ("upgraded" if before != after else "current")}
+
+    result = run(go, require_schema=False, sandbox=sandbox or None)
+    emit(result, lambda: f"{result['action']}: {result['database']} at schema revision {result['revision']}")
+
+
+@command("serve")
+@click.option("--host", default=None, help="Address to listen on  [default: 127.0.0.1 or $CARRIER_HOST]")
+@click.option("--port", type=int, default=None, help="Port to listen on  [default: 8080 or $CARRIER_PORT]")
+@click.option("--sandbox", is_flag=True, help="Sandbox mode: the simulated identity authority answers checks.")
+def serve_cmd(host: str | None, port: int | None, sandbox: bool) -> None:
+    """Run the HTTP service (OEM API, ops API, workers) until SIGINT or SIGTERM.
+
+    On a signal it stops accepting connections, lets in-flight requests and background
+    work finish (up to CARRIER_SHUTDOWN_TIMEOUT seconds), then exits 0.
+    """
+    settings = state().settings(host=host, port=port, sandbox=sandbox or None)
+    configure_logging(settings.log_level)
+
+    async def check() -> None:
+        db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        try:
+            await db.ping()
+            await ensure_schema(db)
+        finally:
+            await db.dispose()
+
+    asyncio.run(check())
+    app = create_app(settings)
+    log.info("listening", extra={"host": settings.host, "port": settings.port,
+                                 "database": describe(settings.database_url), "sandbox": settings.sandbox})
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        shutdown_timeout=settings.shutdown_timeout,
+        access_log_class=AccessLogger,
+        access_log=logging.getLogger("carrier.access"),
+        print=None,
+        handle_signals=True,
+    )
+    log.info("stopped")
+
+
+@click.group("token", cls=CarrierGroup)
+def token_group() -> None:
+    """Ops API bearer tokens (roles: ops, auditor, regulator)."""
+
+
+@token_group.command("create")
+@click.option("--role", type=click.Choice(ops_auth.ROLES), required=True,
+              help="ops: resources and cards; auditor: audit trail and unmasked reads; regulator: reports.")
+@click.option("--label", default="", help="Who or what the token is for.")
+def token_create(role: str, label: str) -> None:
+    """Create a token; it is printed once and stored only as a hash."""
+
+    async def go(db: Database) -> ops_auth.IssuedToken:
+        async with db.write() as conn:
+            return await ops_auth.create_token(conn, role, label)
+
+    issued = run(go)
+    emit({"token": issued.token, "id": issued.id, "role": issued.role},
+         f"{issued.token}\n(role {issued.role}, id {issued.id}; shown once: store it now)")
+
+
+@token_group.command("list")
+def token_list() -> None:
+    """List tokens (never their values)."""
+
+    async def go(db: Database) -> list[dict[str, object]]:
+        async with db.read() as conn:
+            return await ops_auth.list_tokens(conn)
+
+    rows = run(go)
+    emit({"items": rows}, lambda: table(rows, [("id", "ID"), ("role", "ROLE"), ("label", "LABEL"),
+                                               ("created_at", "CREATED"), ("revoked_at", "REVOKED")]))
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by id; it stops working within 5 seconds."""
+
+    async def go(db: Database) -> None:
+        async with db.write() as conn:
+            await ops_auth.revoke_token(conn, token_id)
+
+    run(go)
+    emit({"id": token_id, "revoked": True}, f"token {token_id} revoked")

@@ -1,0 +1,161 @@
+"""The one engine factory: SQLite (embedded default) and PostgreSQL (asyncpg).
+
+``Database.write()`` opens a write transaction (``BEGIN IMMEDIATE`` on SQLite, so a
+read-then-write never fails with "database is locked"); ``Database.read()`` opens a
+read transaction. On SQLite writes in one process go through a single connection, so
+tasks queue fairly instead of spinning on the busy handler; other processes wait on
+``busy_timeout``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be reached or opened; the message is one line for a human."""
+
+
+def normalize_url(url: str) -> URL:
+    """Accept ``sqlite:///x.db`` and ``postgresql://...`` and pick the async drivers."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"not a database URL: {url!r}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+        if not parsed.database or parsed.database == ":memory:":
+            raise DatabaseError(
+                "an in-memory SQLite database is a different database on every connection; "
+                "give a file, e.g. sqlite+aiosqlite:///carrier.db"
+            )
+    elif backend in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    else:
+        raise DatabaseError(f"unsupported database {backend!r}: use sqlite or postgresql")
+    return parsed
+
+
+def describe(url: URL | str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    if isinstance(url, str):
+        try:
+            url = make_url(url)
+        except ArgumentError:
+            return "<invalid URL>"
+    return url.render_as_string(hide_password=True)
+
+
+class Database:
+    """Engines for one database plus the transaction helpers every caller uses."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        sqlite_synchronous: str = "NORMAL",
+        pool_size: int = 10,
+        connect_args: dict[str, Any] | None = None,
+    ) -> None:
+        self.url = normalize_url(url)
+        self.dialect = self.url.get_backend_name()
+        self._sync_mode = sqlite_synchronous.upper()
+        if self.dialect == "sqlite":
+            self._check_sqlite_path()
+            self.write_engine = self._sqlite_engine(immediate=True, pool_size=1)
+            self.read_engine = self._sqlite_engine(immediate=False, pool_size=4)
+        else:
+            engine = create_async_engine(
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=False,
+                connect_args=connect_args or {},
+            )
+            self.write_engine = self.read_engine = engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def _check_sqlite_path(self) -> None:
+        path = os.path.abspath(self.url.database or "")
+        directory = os.path.dirname(path)
+        if not os.path.isdir(directory):
+            raise DatabaseError(f"cannot open SQLite database {path}: directory {directory} does not exist")
+        target = path if os.path.exists(path) else directory
+        if not os.access(target, os.W_OK):
+            raise DatabaseError(f"cannot open SQLite database {path}: {target} is not writable")
+
+    def _sqlite_engine(self, *, immediate: bool, pool_size: int) -> AsyncEngine:
+        engine = create_async_engine(
+            self.url, pool_size=pool_size, max_overflow=0, pool_timeout=60
+        )
+        sync_mode = self._sync_mode
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute(f"PRAGMA synchronous = {sync_mode}")
+            cur.close()
+
+        begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql(begin_sql)
+
+        return engine
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: commits on success, rolls back on any error."""
+        async with self.write_engine.begin() as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only unit of work (one consistent snapshot)."""
+        async with self.read_engine.begin() as conn:
+            yield conn
+
+    async def ping(self) -> None:
+        try:
+            async with self.read() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (DBAPIError, OSError) as exc:
+            raise DatabaseError(f"database {describe(self.url)} is unreachable: {first_line(exc)}") from exc
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()
+
+
+def first_line(exc: BaseException) -> str:
+    """The first meaningful line of a driver error, without SQLAlchemy's footer."""
+    orig = getattr(exc, "orig", None) or exc
+    msg = str(orig).strip().splitlines()
+    return msg[0] if msg else type(orig).__name__
+
+
+def null_pool_engine(url: str) -> AsyncEngine:
+    """A throwaway engine (no pooling) for one-off administrative work."""
+    return create_async_engine(normalize_url(url), poolclass=NullPool)

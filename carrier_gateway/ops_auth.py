@@ -1,0 +1,95 @@
+"""Ops API bearer tokens: created from the CLI, printed once, stored as SHA-256."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+import time
+
+from aiohttp import web
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from carrier_gateway.db import Database
+from carrier_gateway.routing import Principal, Unauthenticated
+from carrier_gateway.tables import ops_tokens
+from numbering.dbtypes import utcnow
+from numbering.errors import Invalid, NotFound
+
+ROLES = ("ops", "auditor", "regulator")
+TOKEN_PREFIX = "cop_"
+_CACHE_SECONDS = 5.0
+
+
+@dataclasses.dataclass(frozen=True)
+class IssuedToken:
+    id: int
+    role: str
+    token: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(conn: AsyncConnection, role: str, label: str = "") -> IssuedToken:
+    if role not in ROLES:
+        raise Invalid(f"unknown role {role!r}: use one of {', '.join(ROLES)}", field="role")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    result = await conn.execute(
+        insert(ops_tokens).values(token_hash=_hash(token), role=role, label=label).returning(ops_tokens.c.id)
+    )
+    return IssuedToken(id=result.scalar_one(), role=role, token=token)
+
+
+async def revoke_token(conn: AsyncConnection, token_id: int) -> None:
+    result = await conn.execute(
+        update(ops_tokens)
+        .where(ops_tokens.c.id == token_id, ops_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if result.rowcount == 0:
+        raise NotFound(f"no active ops token with id {token_id}")
+
+
+async def list_tokens(conn: AsyncConnection) -> list[dict[str, object]]:
+    rows = await conn.execute(
+        select(ops_tokens.c.id, ops_tokens.c.role, ops_tokens.c.label,
+               ops_tokens.c.created_at, ops_tokens.c.revoked_at).order_by(ops_tokens.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+class OpsAuthenticator:
+    """Checks ``Authorization: Bearer`` against the token table, with a short cache."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+
+    async def __call__(self, request: web.Request, _body: bytes) -> Principal:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("an ops token is required: Authorization: Bearer <token>")
+        digest = _hash(token.strip())
+        now = time.monotonic()
+        cached = self._cache.get(digest)
+        if cached is None or cached[0] < now:
+            async with self._db.read() as conn:
+                row = (
+                    await conn.execute(
+                        select(ops_tokens.c.id, ops_tokens.c.role).where(
+                            ops_tokens.c.token_hash == digest, ops_tokens.c.revoked_at.is_(None)
+                        )
+                    )
+                ).first()
+            principal = Principal(kind="ops", role=row.role, key_id=str(row.id)) if row else None
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            cached = (now + _CACHE_SECONDS, principal)
+            self._cache[digest] = cached
+        if cached[1] is None:
+            raise Unauthenticated("the ops token is unknown or revoked")
+        return cached[1]

@@ -1,0 +1,162 @@
+"""Declared endpoints: one record per route drives dispatch, validation, auth and OpenAPI.
+
+Handlers are thin: ``async def handler(request, call) -> web.StreamResponse`` where
+``call.body`` and ``call.query`` are already-validated pydantic models and
+``call.principal`` is who is asking. The OpenAPI document is generated from the same
+records, so the published schema cannot drift from what the handlers validate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from carrier_gateway.principal import PRINCIPAL, Principal
+from carrier_gateway.problems import validation_errors
+from numbering.errors import DomainError, Forbidden, Invalid
+
+AuthKind = Literal["none", "oem", "ops"]
+
+
+class SchemaInvalid(Invalid):
+    code = "SCHEMA_INVALID"
+    title = "Request does not match the schema"
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.errors = errors or []
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "UNAUTHENTICATED"
+    title = "Unauthenticated"
+
+    def __init__(self, detail: str, *, scheme: str = "Bearer") -> None:
+        super().__init__(detail)
+        self.headers = {"WWW-Authenticate": scheme}
+
+
+class RoleForbidden(Forbidden):
+    code = "ROLE_FORBIDDEN"
+
+    def __init__(self, role: str, allowed: frozenset[str]) -> None:
+        super().__init__(f"the {role} role may not use this endpoint (allowed: {', '.join(sorted(allowed))})")
+
+
+@dataclasses.dataclass
+class Call:
+    principal: Principal | None
+    body: Any = None
+    query: Any = None
+    raw_body: bytes = b""
+
+
+Handler = Callable[[web.Request, Call], Awaitable[web.StreamResponse]]
+Authenticator = Callable[[web.Request, bytes], Awaitable[Principal]]
+
+OPS_AUTHENTICATOR = web.AppKey("ops_authenticator", Callable[..., Any])
+OEM_AUTHENTICATOR = web.AppKey("oem_authenticator", Callable[..., Any])
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    auth: AuthKind = "none"
+    roles: frozenset[str] = frozenset()
+    body: type[BaseModel] | None = None
+    #: for streamed bodies (JSON Lines): the media type, with no model validation here
+    body_media_type: str | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    response_media_type: str = "application/json"
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    description: str = ""
+    request_example: Any = None
+    response_example: Any = None
+
+    @property
+    def operation_id(self) -> str:
+        return self.handler.__name__
+
+
+class Router:
+    """Collects endpoint declarations of one module; ``mount`` adds them to an app."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.endpoints: list[Endpoint] = []
+
+    def route(self, method: str, path: str, *, summary: str, **meta: Any) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            roles = frozenset(meta.pop("roles", ()))
+            self.endpoints.append(
+                Endpoint(method=method.upper(), path=path, handler=handler, summary=summary,
+                         tag=meta.pop("tag", self.tag), roles=roles, **meta)
+            )
+            return handler
+
+        return decorate
+
+    def get(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **kw)
+
+
+def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        raw = b""
+        streamed = ep.body_media_type is not None
+        if ep.body is not None or (ep.auth == "oem" and not streamed):
+            raw = await request.read()
+        principal: Principal | None = None
+        if ep.auth != "none":
+            key = OPS_AUTHENTICATOR if ep.auth == "ops" else OEM_AUTHENTICATOR
+            authenticate = request.app.get(key)
+            if authenticate is None:
+                raise Unauthenticated("this API is not enabled")
+            principal = await authenticate(request, raw)
+            request[PRINCIPAL] = principal
+            if ep.roles and principal.role not in ep.roles:
+                raise RoleForbidden(principal.role, ep.roles)
+        call = Call(principal=principal, raw_body=raw)
+        if ep.body is not None:
+            if not raw:
+                raise SchemaInvalid("request body is empty; a JSON object is expected")
+            try:
+                call.body = ep.body.model_validate_json(raw)
+            except ValidationError as exc:
+                raise SchemaInvalid("request body does not match the schema", validation_errors(exc)) from None
+        if ep.query is not None:
+            try:
+                call.query = ep.query.model_validate(dict(request.query))
+            except ValidationError as exc:
+                raise SchemaInvalid("query parameters do not match the schema", validation_errors(exc)) from None
+        return await ep.handler(request, call)
+
+    handle.__name__ = ep.operation_id
+    return handle
+
+
+def mount(app: web.Application, routers: list[Router]) -> list[Endpoint]:
+    endpoints: list[Endpoint] = []
+    for router in routers:
+        for ep in router.endpoints:
+            app.router.add_route(ep.method, ep.path, _dispatch(ep), name=ep.operation_id)
+            endpoints.append(ep)
+    return endpoints
+

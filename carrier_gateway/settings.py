@@ -1,0 +1,99 @@
+"""Service settings: environment first, then explicit overrides. Nothing is read at import."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///carrier.db"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot use."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8080
+    sandbox: bool = False
+    #: file holding the master key(s) for personal-data encryption
+    master_key_path: str = "carrier.key"
+    #: largest JSON request body accepted, bytes (JSON Lines jobs stream past this)
+    max_body_bytes: int = 4 * 1024 * 1024
+    #: largest JSON Lines back-registration upload, bytes
+    max_job_bytes: int = 512 * 1024 * 1024
+    #: seconds to let in-flight requests finish on SIGINT/SIGTERM
+    shutdown_timeout: float = 30.0
+    #: background verification workers per process (0 disables them)
+    workers: int = 2
+    #: OEM requests per second per enterprise (token bucket); 0 disables the limit
+    rate_limit_per_second: float = 2000.0
+    rate_limit_burst: int = 4000
+    #: SQLite durability: NORMAL survives a process crash; FULL also a power cut
+    sqlite_synchronous: str = "NORMAL"
+    log_level: str = "INFO"
+
+    _ENV = {
+        "database_url": "CARRIER_DATABASE_URL",
+        "host": "CARRIER_HOST",
+        "port": "CARRIER_PORT",
+        "sandbox": "CARRIER_SANDBOX",
+        "master_key_path": "CARRIER_MASTER_KEY_FILE",
+        "max_body_bytes": "CARRIER_MAX_BODY_BYTES",
+        "max_job_bytes": "CARRIER_MAX_JOB_BYTES",
+        "shutdown_timeout": "CARRIER_SHUTDOWN_TIMEOUT",
+        "workers": "CARRIER_WORKERS",
+        "rate_limit_per_second": "CARRIER_RATE_LIMIT",
+        "rate_limit_burst": "CARRIER_RATE_BURST",
+        "sqlite_synchronous": "CARRIER_SQLITE_SYNCHRONOUS",
+        "log_level": "CARRIER_LOG_LEVEL",
+    }
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``environ`` (default ``os.environ``), then non-None ``overrides``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        for name, var in cls._ENV.items():
+            if var in env and env[var] != "":
+                values[name] = _coerce(name, var, env[var], fields[name].type)
+        for name, value in overrides.items():
+            if name not in fields:
+                raise SettingsError(f"unknown setting {name!r}")
+            if value is not None:
+                values[name] = value
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"port {self.port} is not between 1 and 65535")
+        if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise SettingsError("CARRIER_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
+        if self.workers < 0:
+            raise SettingsError("workers must be 0 or more")
+
+
+def _coerce(name: str, var: str, raw: str, type_name: object) -> Any:
+    kind = str(type_name)
+    try:
+        if kind == "bool":
+            low = raw.strip().lower()
+            if low in {"1", "true", "yes", "on"}:
+                return True
+            if low in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise SettingsError(f"{var}={raw!r} is not a valid {kind}") from None
+    return raw

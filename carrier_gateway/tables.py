@@ -1,0 +1,21 @@
+"""Tables owned by the service layer: ops API tokens."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, String, Table, func
+
+from numbering.dbtypes import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+
+ops_tokens = Table(
+    "ops_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # SHA-256 of the token: tokens are 256-bit random, so a fast hash is enough.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("label", String(200), nullable=False, server_default=""),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)

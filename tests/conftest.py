@@ -1,0 +1,114 @@
+"""Database fixtures: every storage test runs on SQLite and, when
+CARRIER_TEST_POSTGRES_URL is set, on PostgreSQL too (a fresh database per test,
+copied from a template migrated once per run). An unreachable PostgreSQL fails the
+run; it never skips."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from carrier_gateway.db import Database
+from carrier_gateway.migrate import upgrade
+from tests.support import pg
+
+POSTGRES_ENV = "CARRIER_TEST_POSTGRES_URL"
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgres"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+async def _migrate(url: str) -> None:
+    db = Database(url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.Server]:
+    server = pg.Server(os.environ[POSTGRES_ENV])
+    template = server.create_database(suffix="tpl")
+    asyncio.run(_migrate(server.url_for(template)))
+    server.template = template
+    try:
+        yield server
+    finally:
+        server.drop_all()
+
+
+@pytest.fixture(params=backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "carrier.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    server: pg.Server = request.getfixturevalue("pg_server")
+    name = server.create_database(suffix=uuid.uuid4().hex[:10], template=server.template)
+    try:
+        yield server.url_for(name)
+    finally:
+        server.drop_database(name)
+
+
+@pytest.fixture
+def backend(db_url: str) -> str:
+    return make_url(db_url).get_backend_name()
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    per_backend: dict[str, str] = {}
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "db_url" in callspec.params:
+            per_backend[item.nodeid] = callspec.params["db_url"]
+    config.stash[_BACKENDS] = per_backend
+
+
+_BACKENDS = pytest.StashKey[dict[str, str]]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    per_backend = config.stash.get(_BACKENDS, {})
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            name = per_backend.get(getattr(report, "nodeid", ""))
+            if name is not None and getattr(report, "when", "call") in ("call", "setup"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                counts.setdefault(name, {}).setdefault(outcome, 0)
+                counts[name][outcome] += 1
+    terminalreporter.section("storage tests per database backend")
+    for name in ("sqlite", "postgres"):
+        summary = ", ".join(f"{n} {o}" for o, n in sorted(counts.get(name, {}).items())) or "not run"
+        if name == "postgres" and not os.environ.get(POSTGRES_ENV):
+            summary += f" ({POSTGRES_ENV} not set)"
+        terminalreporter.write_line(f"{name}: {summary}")
