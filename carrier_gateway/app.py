@@ -8,11 +8,10 @@ from importlib.metadata import PackageNotFoundError, version
 from aiohttp import web
 
 from carrier_gateway.api import health, ops_tokens
-from carrier_gateway.appkeys import DB, OPENAPI, SCHEMA_HEAD, SETTINGS
+from carrier_gateway.appkeys import DB, OPENAPI, SETTINGS
 from carrier_gateway.db import Database
 from carrier_gateway.metrics import METRICS, Metrics
 from carrier_gateway.middleware import request_context
-from carrier_gateway.migrate import head_revision
 from carrier_gateway.openapi import build_spec
 from carrier_gateway.ops_auth import OpsAuthenticator
 from carrier_gateway.routing import OPS_AUTHENTICATOR, Router, mount
@@ -45,7 +44,6 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[request_context], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
-    app[SCHEMA_HEAD] = head_revision()
     app.cleanup_ctx.append(_database)
     endpoints = mount(app, routers())
     app[OPENAPI] = build_spec(endpoints, version=package_version())

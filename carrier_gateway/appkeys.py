@@ -12,4 +12,3 @@ from carrier_gateway.settings import Settings
 DB = web.AppKey("db", Database)
 SETTINGS = web.AppKey("settings", Settings)
 OPENAPI = web.AppKey("openapi", dict[str, Any])
-SCHEMA_HEAD = web.AppKey("schema_head", str)

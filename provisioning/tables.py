@@ -1,7 +1,11 @@
-"""Tables owned by the provisioning package."""
+"""All provisioning tables, registered on one MetaData (import this to get them all)."""
 
 from __future__ import annotations
 
-from numbering.dbtypes import new_metadata
+from provisioning.audit import tables as audit_tables  # noqa: F401
+from provisioning.cards import tables as card_tables  # noqa: F401
+from provisioning.enterprises import tables as enterprise_tables  # noqa: F401
+from provisioning.meta import metadata
+from provisioning.registrations import tables as registration_tables  # noqa: F401
 
-metadata = new_metadata()
+__all__ = ["metadata"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel
 
-from carrier_gateway.appkeys import DB, OPENAPI, SCHEMA_HEAD
+from carrier_gateway.appkeys import DB, OPENAPI
 from carrier_gateway.db import DatabaseError
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.metrics import METRICS
@@ -42,11 +42,11 @@ async def readyz(request: web.Request, call: Call) -> web.Response:
         state = await schema_state(db)
     except DatabaseError as exc:
         return problem(503, "Not ready", str(exc), code="DATABASE_UNAVAILABLE", request=request)
-    if state.current != request.app[SCHEMA_HEAD]:
+    if not state.is_current:
         return problem(503, "Not ready",
-                       f"database schema is at {state.current or 'nothing'}, expected {state.head}: run `carrier init`",
+                       f"database schema is at {state.revision or 'nothing'}, expected {state.head}: run `carrier init`",
                        code="SCHEMA_OUTDATED", request=request)
-    return json_response({"status": "ready", "database": db.dialect, "schema_revision": state.current})
+    return json_response({"status": "ready", "database": db.dialect, "schema_revision": state.revision})
 
 
 @router.get("/metrics", summary="Prometheus metrics (text exposition format)",

@@ -146,11 +146,11 @@ def run(fn: Callable[[Database], Awaitable[T]], *, require_schema: bool = True, 
 
 async def ensure_schema(db: Database) -> None:
     current = await schema_state(db)
-    if current.current is None:
+    if not current.current:
         raise CliFailure(f"database {describe(db.url)} is not initialised: run `carrier init`")
     if not current.is_current:
         raise CliFailure(
-            f"database schema is at revision {current.current}, this release needs {current.head}: run `carrier init`"
+            f"database schema is at revision {current.revision}, this release needs {current.head}: run `carrier init`"
         )
 
 

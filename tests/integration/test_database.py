@@ -64,7 +64,7 @@ async def test_migrations_produce_exactly_the_declared_tables(db: Database) -> N
     async with db.read() as conn:
         assert await conn.run_sync(diff) == []
     state = await schema_state(db)
-    assert state.is_current and state.current == head_revision()
+    assert state.is_current and state.revision == head_revision()
 
 
 async def test_upgrade_is_idempotent_and_keeps_data(db: Database) -> None:

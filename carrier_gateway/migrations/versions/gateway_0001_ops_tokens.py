@@ -1,6 +1,6 @@
 """foundation ops tokens
 
-Revision ID: 0001
+Revision ID: gateway_0001
 Revises: 
 Create Date: 2026-11-28 06:56:04.960777
 """
@@ -12,9 +12,9 @@ from alembic import op
 
 import numbering.dbtypes
 
-revision = '0001'
+revision = 'gateway_0001'
 down_revision = None
-branch_labels = None
+branch_labels = ('gateway',)
 depends_on = None
 
 

@@ -1,0 +1,5 @@
+"""Tables of provisioning.cards (migration branch `cards`)."""
+
+from __future__ import annotations
+
+from provisioning.meta import metadata  # noqa: F401  (tables below register on it)

@@ -1,0 +1,1 @@
+"""Identity and vehicle document formats (pure, python-stdnum style)."""

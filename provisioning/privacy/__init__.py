@@ -1,0 +1,1 @@
+"""Personal-data protection: field encryption, blind indexes, masking."""
