@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from carrier_gateway.commands import all_commands
 from carrier_gateway.commands.base import CarrierGroup, one_line_error
-from carrier_gateway.commands.service import init_cmd, serve_cmd, token_group
 
 
 @click.group(cls=CarrierGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -21,7 +21,7 @@ def root() -> None:
     """
 
 
-for command in (init_cmd, serve_cmd, token_group):
+for command in all_commands():
     root.add_command(command)
 
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         code = 130
-    except Exception as exc:  # noqa: BLE001 - expected failures print one line; bugs still show a trace
+    except Exception as exc:
         message = one_line_error(exc)
         if message is None:
             raise

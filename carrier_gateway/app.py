@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from aiohttp import web
 
-from carrier_gateway.api import health, ops_tokens
+from carrier_gateway.api import all_routers
 from carrier_gateway.appkeys import DB, OPENAPI, SETTINGS
 from carrier_gateway.db import Database
 from carrier_gateway.metrics import METRICS, Metrics
@@ -26,7 +26,7 @@ def package_version() -> str:
 
 
 def routers() -> list[Router]:
-    return [health.router, ops_tokens.router]
+    return all_routers()
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:

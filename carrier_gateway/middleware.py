@@ -48,7 +48,7 @@ async def handle_errors(request: web.Request, handler: Handler) -> web.StreamRes
         if exc.status < 400:
             raise
         return from_http(exc, request)
-    except Exception:  # noqa: BLE001 - the last line of defence: log it, answer a problem, never a traceback
+    except Exception:
         log.exception("unhandled error", extra={"request_id": request[REQUEST_ID], "path": request.path})
         return problem(500, "Internal error", "the request failed; quote the request id to the carrier",
                        request=request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///carrier.db"
 
@@ -37,7 +37,7 @@ class Settings:
     sqlite_synchronous: str = "NORMAL"
     log_level: str = "INFO"
 
-    _ENV = {
+    _ENV: ClassVar[dict[str, str]] = {
         "database_url": "CARRIER_DATABASE_URL",
         "host": "CARRIER_HOST",
         "port": "CARRIER_PORT",

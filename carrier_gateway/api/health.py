@@ -44,7 +44,8 @@ async def readyz(request: web.Request, call: Call) -> web.Response:
         return problem(503, "Not ready", str(exc), code="DATABASE_UNAVAILABLE", request=request)
     if not state.is_current:
         return problem(503, "Not ready",
-                       f"database schema is at {state.revision or 'nothing'}, expected {state.head}: run `carrier init`",
+                       (f"database schema is at {state.revision or 'nothing'}, expected {state.head}: "
+                        "run `carrier init`"),
                        code="SCHEMA_OUTDATED", request=request)
     return json_response({"status": "ready", "database": db.dialect, "schema_revision": state.revision})
 

@@ -103,7 +103,7 @@ def table(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]]) ->
     numeric = [all(_is_num(r.get(k)) for r in rows) and rows != [] for k, _ in columns]
 
     def line(values: list[str]) -> str:
-        parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
+        parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)]
         return "  ".join(parts).rstrip()
 
     out = [line(heads), "  ".join("-" * w for w in widths)]

@@ -19,7 +19,8 @@ log = logging.getLogger("carrier.serve")
 
 
 @command("init")
-@click.option("--sandbox", is_flag=True, help="Also create a local master key and demo data (one OEM with credentials).")
+@click.option("--sandbox", is_flag=True,
+              help="Also create a local master key and demo data (one OEM with credentials).")
 def init_cmd(sandbox: bool) -> None:
     """Create the database schema, or upgrade it to this release's; keeps all data."""
 
@@ -115,3 +116,4 @@ def token_revoke(token_id: int) -> None:
 
     run(go)
     emit({"id": token_id, "revoked": True}, f"token {token_id} revoked")
+COMMANDS = [init_cmd, serve_cmd, token_group]

@@ -36,8 +36,8 @@ async def test_metrics_are_prometheus_text_and_count_requests(db_url: str) -> No
         resp = await client.get("/metrics")
         text = await resp.text()
         assert resp.status == 200 and resp.content_type == "text/plain"
-        line = next(l for l in text.splitlines()
-                    if l.startswith("carrier_http_requests_total{") and 'route="/healthz"' in l)
+        line = next(ln for ln in text.splitlines()
+                    if ln.startswith("carrier_http_requests_total{") and 'route="/healthz"' in ln)
         assert line.endswith(" 2.0")
 
 
@@ -110,6 +110,7 @@ async def test_tokens_are_stored_hashed(db_url: str) -> None:
         async with db.read() as conn:
             rows = await ops_auth.list_tokens(conn)
             from sqlalchemy import select
+
             from carrier_gateway.tables import ops_tokens
             hashes = (await conn.execute(select(ops_tokens.c.token_hash))).scalars().all()
     finally:
