@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from aiohttp import web
 
 from carrier_gateway.api import all_routers
-from carrier_gateway.appkeys import DB, OPENAPI, SETTINGS
+from carrier_gateway.appkeys import DB, KEYRING, OPENAPI, SETTINGS
 from carrier_gateway.db import Database
 from carrier_gateway.metrics import METRICS, Metrics
 from carrier_gateway.middleware import request_context
@@ -16,6 +16,7 @@ from carrier_gateway.openapi import build_spec
 from carrier_gateway.ops_auth import OpsAuthenticator
 from carrier_gateway.routing import OPS_AUTHENTICATOR, Router, mount
 from carrier_gateway.settings import Settings
+from provisioning.privacy.keyring import load_keyring
 
 
 def package_version() -> str:
@@ -31,6 +32,7 @@ def routers() -> list[Router]:
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
+    app[KEYRING] = load_keyring(settings.master_key_path)
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     app[DB] = db
     app[OPS_AUTHENTICATOR] = OpsAuthenticator(db)

@@ -8,7 +8,9 @@ from aiohttp import web
 
 from carrier_gateway.db import Database
 from carrier_gateway.settings import Settings
+from provisioning.privacy.keyring import Keyring
 
 DB = web.AppKey("db", Database)
 SETTINGS = web.AppKey("settings", Settings)
+KEYRING = web.AppKey("keyring", Keyring)
 OPENAPI = web.AppKey("openapi", dict[str, Any])

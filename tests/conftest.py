@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from carrier_gateway.db import Database
 from carrier_gateway.migrate import upgrade
+from provisioning.privacy.keyring import ENV_VAR, Keyring, new_keyring
 from tests.support import pg
 
 POSTGRES_ENV = "CARRIER_TEST_POSTGRES_URL"
@@ -32,6 +33,17 @@ async def _migrate(url: str) -> None:
         await upgrade(db)
     finally:
         await db.dispose()
+
+
+_SESSION_KEYRING = new_keyring()
+
+
+@pytest.fixture(autouse=True)
+def master_key(monkeypatch: pytest.MonkeyPatch) -> Keyring:
+    """Every test (and every process it starts) gets a master key through the
+    environment; tests about key files remove it with monkeypatch.delenv."""
+    monkeypatch.setenv(ENV_VAR, _SESSION_KEYRING.to_json())
+    return _SESSION_KEYRING
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from carrier_gateway.jsonio import dumps
 from carrier_gateway.migrate import schema_state
 from carrier_gateway.settings import Settings, SettingsError
 from numbering.errors import DomainError
+from provisioning.privacy.keyring import Keyring, KeyringError, load_keyring
 
 T = TypeVar("T")
 
@@ -144,6 +145,11 @@ def run(fn: Callable[[Database], Awaitable[T]], *, require_schema: bool = True, 
     return asyncio.run(go())
 
 
+def keyring() -> Keyring:
+    """The master keyring named by the settings (one-line error if missing or too open)."""
+    return load_keyring(state().settings().master_key_path)
+
+
 async def ensure_schema(db: Database) -> None:
     current = await schema_state(db)
     if not current.current:
@@ -158,7 +164,7 @@ def one_line_error(exc: BaseException) -> str | None:
     """The message for an expected failure, or None if it is a bug."""
     if isinstance(exc, DomainError):
         return exc.detail
-    if isinstance(exc, (DatabaseError, SettingsError)):
+    if isinstance(exc, (DatabaseError, SettingsError, KeyringError)):
         return str(exc)
     if isinstance(exc, DBAPIError):
         return f"database error: {first_line(exc)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 import click
 from aiohttp import web
@@ -14,6 +15,7 @@ from carrier_gateway.commands.base import CarrierGroup, command, emit, ensure_sc
 from carrier_gateway.db import Database, describe
 from carrier_gateway.logs import AccessLogger, configure_logging
 from carrier_gateway.migrate import upgrade
+from provisioning.privacy.keyring import load_keyring, new_keyring, write_keyring
 
 log = logging.getLogger("carrier.serve")
 
@@ -30,6 +32,11 @@ def init_cmd(sandbox: bool) -> None:
                 "action": "created" if before is None else ("upgraded" if before != after else "current")}
 
     result = run(go, require_schema=False, sandbox=sandbox or None)
+    if sandbox:
+        key_path = state().settings().master_key_path
+        if not os.path.exists(key_path) and not os.environ.get("CARRIER_MASTER_KEY"):
+            write_keyring(new_keyring(), key_path)
+            result["master_key_created"] = key_path
     emit(result, lambda: f"{result['action']}: {result['database']} at schema revision {result['revision']}")
 
 
@@ -55,6 +62,7 @@ def serve_cmd(host: str | None, port: int | None, sandbox: bool) -> None:
             await db.dispose()
 
     asyncio.run(check())
+    load_keyring(settings.master_key_path)  # fail now, in one line, not inside the server
     app = create_app(settings)
     log.info("listening", extra={"host": settings.host, "port": settings.port,
                                  "database": describe(settings.database_url), "sandbox": settings.sandbox})

@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import stat
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,30 @@ class Keyring:
     keys: dict[str, bytes]
     index_key: bytes
     source: str = "memory"
+    #: the key file this ring came from: re-read when it changes (another process rotated)
+    path: Path | None = None
+    _mtime: float = 0.0
+    _checked: float = 0.0
+
+    _RECHECK_SECONDS = 5.0
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Pick up keys added to the key file since it was read (throttled unless forced)."""
+        if self.path is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._checked < self._RECHECK_SECONDS:
+            return
+        self._checked = now
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            return
+        if mtime != self._mtime:
+            fresh = load_keyring(self.path, environ={})
+            if fresh.index_key != self.index_key:
+                raise KeyringError(f"the index key in {self.path} changed; blind indexes would no longer match")
+            self.keys, self._mtime = fresh.keys, fresh._mtime
 
     @property
     def active_id(self) -> str:
@@ -59,6 +84,7 @@ class Keyring:
     def encrypt(self, plaintext: str, context: str) -> str:
         """Seal ``plaintext``; ``context`` (e.g. "registration.subject") is bound as AAD,
         so a value copied into another column does not open."""
+        self.refresh()
         kid = self.active_id
         nonce = secrets.token_bytes(12)
         sealed = AESGCM(self.keys[kid]).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
@@ -67,6 +93,9 @@ class Keyring:
     def decrypt(self, value: str, context: str) -> str:
         kid, _, body = value.partition(_SEP)
         key = self.keys.get(kid)
+        if key is None:
+            self.refresh(force=True)
+            key = self.keys.get(kid)
         if key is None:
             raise KeyringError(f"value sealed with key {kid!r}, which this keyring does not hold")
         raw = _unb64(body)
@@ -139,7 +168,9 @@ def load_keyring(path: str | os.PathLike[str], environ: Mapping[str, str] | None
         ) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyringError(f"master key file {p} is readable by others: chmod 600 {p}")
-    return _parse(p.read_text(encoding="utf-8"), str(p))
+    ring = _parse(p.read_text(encoding="utf-8"), str(p))
+    ring.path, ring._mtime, ring._checked = p, p.stat().st_mtime, time.monotonic()
+    return ring
 
 
 def write_keyring(keyring: Keyring, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:

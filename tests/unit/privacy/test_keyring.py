@@ -79,3 +79,15 @@ def test_environment_variable_wins_and_is_validated(tmp_path: Path) -> None:
     assert loaded.index_key == ring.index_key
     with pytest.raises(KeyringError, match="malformed"):
         load_keyring(tmp_path / "none.key", environ={ENV_VAR: "{not json"})
+
+
+def test_a_ring_picks_up_a_key_another_process_added(tmp_path: Path) -> None:
+    path = tmp_path / "carrier.key"
+    write_keyring(new_keyring(), path)
+    mine = load_keyring(path, environ={})
+    theirs = load_keyring(path, environ={}).with_new_key()
+    write_keyring(theirs, path, overwrite=True)
+    os.utime(path, (1, 1))  # a different mtime even on coarse-clock file systems
+    sealed = theirs.encrypt("v", "c")
+    assert mine.decrypt(sealed, "c") == "v"  # unknown key id: re-read the file
+    assert mine.active_id == theirs.active_id
