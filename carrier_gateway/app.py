@@ -14,7 +14,7 @@ from carrier_gateway.metrics import METRICS, Metrics
 from carrier_gateway.middleware import request_context
 from carrier_gateway.openapi import build_spec
 from carrier_gateway.ops_auth import OpsAuthenticator
-from carrier_gateway.routing import OPS_AUTHENTICATOR, Router, mount
+from carrier_gateway.routing import MAX_STREAM_BYTES, OPS_AUTHENTICATOR, Router, mount
 from carrier_gateway.settings import Settings
 from provisioning.privacy.keyring import load_keyring
 
@@ -45,6 +45,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[request_context], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
+    app[MAX_STREAM_BYTES] = settings.max_job_bytes
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
     endpoints = mount(app, routers())

@@ -68,7 +68,7 @@ class OpsAuthenticator:
         self._db = db
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def __call__(self, request: web.Request, _body: bytes) -> Principal:
+    async def check(self, request: web.Request, _body_sha256: str) -> Principal:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

@@ -9,8 +9,10 @@ records, so the published schema cannot drift from what the handlers validate.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import tempfile
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -54,13 +56,21 @@ class Call:
     body: Any = None
     query: Any = None
     raw_body: bytes = b""
+    #: for streamed endpoints: the received body, spooled (read it line by line)
+    stream: IO[bytes] | None = None
 
 
 Handler = Callable[[web.Request, Call], Awaitable[web.StreamResponse]]
-Authenticator = Callable[[web.Request, bytes], Awaitable[Principal]]
 
-OPS_AUTHENTICATOR = web.AppKey("ops_authenticator", Callable[..., Any])
-OEM_AUTHENTICATOR = web.AppKey("oem_authenticator", Callable[..., Any])
+
+class Authenticator(Protocol):
+    async def check(self, request: web.Request, body_sha256: str) -> Principal: ...
+
+
+OPS_AUTHENTICATOR = web.AppKey("ops_authenticator", Authenticator)
+OEM_AUTHENTICATOR = web.AppKey("oem_authenticator", Authenticator)
+MAX_STREAM_BYTES = web.AppKey("max_stream_bytes", int)
+_SPOOL_IN_MEMORY = 4 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,36 +130,69 @@ class Router:
 def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         raw = b""
-        streamed = ep.body_media_type is not None
-        if ep.body is not None or (ep.auth == "oem" and not streamed):
-            raw = await request.read()
-        principal: Principal | None = None
-        if ep.auth != "none":
-            key = OPS_AUTHENTICATOR if ep.auth == "ops" else OEM_AUTHENTICATOR
-            authenticate = request.app.get(key)
-            if authenticate is None:
-                raise Unauthenticated("this API is not enabled")
-            principal = await authenticate(request, raw)
-            request[PRINCIPAL] = principal
-            if ep.roles and principal.role not in ep.roles:
-                raise RoleForbidden(principal.role, ep.roles)
-        call = Call(principal=principal, raw_body=raw)
-        if ep.body is not None:
-            if not raw:
-                raise SchemaInvalid("request body is empty; a JSON object is expected")
-            try:
-                call.body = ep.body.model_validate_json(raw)
-            except ValidationError as exc:
-                raise SchemaInvalid("request body does not match the schema", validation_errors(exc)) from None
-        if ep.query is not None:
-            try:
-                call.query = ep.query.model_validate(dict(request.query))
-            except ValidationError as exc:
-                raise SchemaInvalid("query parameters do not match the schema", validation_errors(exc)) from None
-        return await ep.handler(request, call)
+        stream = None
+        if ep.body_media_type is not None:
+            stream, digest = await spool_body(request, request.app[MAX_STREAM_BYTES])
+        else:
+            if ep.body is not None or ep.auth == "oem":
+                raw = await request.read()
+            digest = hashlib.sha256(raw).hexdigest()
+        try:
+            principal: Principal | None = None
+            if ep.auth != "none":
+                key = OPS_AUTHENTICATOR if ep.auth == "ops" else OEM_AUTHENTICATOR
+                authenticate = request.app.get(key)
+                if authenticate is None:
+                    raise Unauthenticated("this API is not enabled")
+                principal = await authenticate.check(request, digest)
+                request[PRINCIPAL] = principal
+                if ep.roles and principal.role not in ep.roles:
+                    raise RoleForbidden(principal.role, ep.roles)
+            call = Call(principal=principal, raw_body=raw, stream=stream)
+            return await _validated(ep, request, call)
+        finally:
+            if stream is not None:
+                stream.close()
 
     handle.__name__ = ep.operation_id
     return handle
+
+
+async def _validated(ep: Endpoint, request: web.Request, call: Call) -> web.StreamResponse:
+    raw = call.raw_body
+    if ep.body is not None:
+        if not raw:
+            raise SchemaInvalid("request body is empty; a JSON object is expected")
+        try:
+            call.body = ep.body.model_validate_json(raw)
+        except ValidationError as exc:
+            raise SchemaInvalid("request body does not match the schema", validation_errors(exc)) from None
+    if ep.query is not None:
+        try:
+            call.query = ep.query.model_validate(dict(request.query))
+        except ValidationError as exc:
+            raise SchemaInvalid("query parameters do not match the schema", validation_errors(exc)) from None
+    return await ep.handler(request, call)
+
+
+async def spool_body(request: web.Request, limit: int) -> tuple[IO[bytes], str]:
+    """Receive a large body to a spooled temporary file (memory stays bounded), hashing it
+    on the way; 413 past ``limit`` bytes."""
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # closed by the caller
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        async for chunk in request.content.iter_chunked(256 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
+            digest.update(chunk)
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool, digest.hexdigest()
 
 
 def mount(app: web.Application, routers: list[Router]) -> list[Endpoint]:

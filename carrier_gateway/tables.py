@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table, func
+from sqlalchemy import BigInteger, Column, Integer, String, Table, func
 
 from numbering.dbtypes import UtcDateTime, new_metadata
 
@@ -18,4 +18,14 @@ ops_tokens = Table(
     Column("label", String(200), nullable=False, server_default=""),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+#: Single-use request nonces of the OEM API, shared by every `carrier serve` process.
+#: A nonce is remembered until its timestamp can no longer be accepted.
+oem_nonces = Table(
+    "oem_nonces",
+    metadata,
+    Column("key_id", String(64), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("expires_at", BigInteger, nullable=False, index=True),  # Unix seconds
 )
