@@ -22,6 +22,7 @@ BRANCHES: dict[str, str] = {
     "cards": "provisioning.cards.tables",
     "registrations": "provisioning.registrations.tables",
     "audit": "provisioning.audit.tables",
+    "outbox": "provisioning.outbox.tables",
 }
 
 
