@@ -1,0 +1,158 @@
+"""API credentials for an enterprise's systems (the OEM API's HMAC keys).
+
+The verifier needs the secret itself, so it is sealed with the master keyring
+(AES-GCM, bound to the key id) and never stored in plaintext or only hashed; it is
+shown once, at creation. Rotation issues a new key and lets the old one work until a
+grace period ends; revocation stops a key at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from numbering.dbtypes import utcnow
+from provisioning.audit.trail import Event, record
+from provisioning.enterprises.errors import KeyNotFound, KeyRevoked
+from provisioning.enterprises.registry import get_enterprise
+from provisioning.enterprises.tables import api_keys
+from provisioning.privacy.keyring import Keyring
+
+DEFAULT_GRACE = dt.timedelta(hours=24)
+KEY_PREFIX = "ak_"
+SECRET_PREFIX = "sk_"
+
+
+def _context(key_id: str) -> str:
+    return f"enterprise.api_key:{key_id}"
+
+
+@dataclasses.dataclass(frozen=True)
+class IssuedKey:
+    key_id: str
+    secret: str
+    enterprise_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyInfo:
+    key_id: str
+    enterprise_id: int
+    label: str
+    status: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    replaced_by: str | None
+    revoked_at: dt.datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class ActiveKey:
+    key_id: str
+    enterprise_id: int
+    secret: str
+
+
+def _status(row: Any, now: dt.datetime) -> str:
+    if row.revoked_at is not None:
+        return "REVOKED"
+    if row.expires_at is not None:
+        return "EXPIRED" if row.expires_at <= now else "ROTATING"
+    return "ACTIVE"
+
+
+async def create_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: int, *, actor: str,
+                     label: str = "", _event: str = "key.created") -> IssuedKey:
+    await get_enterprise(conn, enterprise_id)
+    key_id = KEY_PREFIX + secrets.token_hex(10)
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    await conn.execute(insert(api_keys).values(key_id=key_id, enterprise_id=enterprise_id, label=label[:200],
+                                               secret_enc=keyring.encrypt(secret, _context(key_id))))
+    if _event:
+        await record(conn, Event(actor, _event, "api_key", key_id, enterprise_id, {"label": label[:200]}))
+    return IssuedKey(key_id, secret, enterprise_id)
+
+
+async def _row(conn: AsyncConnection, key_id: str, enterprise_id: int | None) -> Any:
+    query = select(api_keys).where(api_keys.c.key_id == key_id)
+    if enterprise_id is not None:
+        query = query.where(api_keys.c.enterprise_id == enterprise_id)
+    row = (await conn.execute(query.with_for_update())).first()
+    if row is None:
+        raise KeyNotFound(key_id)
+    return row
+
+
+async def rotate_key(conn: AsyncConnection, keyring: Keyring, key_id: str, *, actor: str,
+                     grace: dt.timedelta = DEFAULT_GRACE, enterprise_id: int | None = None,
+                     now: dt.datetime | None = None) -> IssuedKey:
+    """A new key for the same enterprise; the old one keeps working for ``grace``."""
+    now = now or utcnow()
+    old = await _row(conn, key_id, enterprise_id)
+    if _status(old, now) in ("REVOKED", "EXPIRED"):
+        raise KeyRevoked(f"key {key_id} is {_status(old, now).lower()}; create a new key instead")
+    issued = await create_key(conn, keyring, old.enterprise_id, actor=actor, label=old.label, _event="")
+    until = now + grace
+    if old.expires_at is not None and old.expires_at < until:
+        until = old.expires_at
+    await conn.execute(update(api_keys).where(api_keys.c.key_id == key_id)
+                       .values(expires_at=until, replaced_by=issued.key_id))
+    await record(conn, Event(actor, "key.rotated", "api_key", key_id, old.enterprise_id,
+                             {"new_key_id": issued.key_id, "old_valid_until": until.isoformat()}))
+    return issued
+
+
+async def revoke_key(conn: AsyncConnection, key_id: str, *, actor: str, enterprise_id: int | None = None,
+                     now: dt.datetime | None = None) -> KeyInfo:
+    row = await _row(conn, key_id, enterprise_id)
+    if row.revoked_at is not None:
+        raise KeyRevoked(f"key {key_id} is already revoked")
+    await conn.execute(update(api_keys).where(api_keys.c.key_id == key_id).values(revoked_at=now or utcnow()))
+    await record(conn, Event(actor, "key.revoked", "api_key", key_id, row.enterprise_id, {}))
+    return (await list_keys(conn, row.enterprise_id, key_id=key_id))[0]
+
+
+async def list_keys(conn: AsyncConnection, enterprise_id: int, *, key_id: str | None = None,
+                    now: dt.datetime | None = None) -> list[KeyInfo]:
+    """Keys of an enterprise with their status (never their secrets)."""
+    await get_enterprise(conn, enterprise_id)
+    now = now or utcnow()
+    query = select(api_keys).where(api_keys.c.enterprise_id == enterprise_id)
+    if key_id is not None:
+        query = query.where(api_keys.c.key_id == key_id)
+    rows = await conn.execute(query.order_by(api_keys.c.created_at, api_keys.c.key_id))
+    return [KeyInfo(r.key_id, r.enterprise_id, r.label, _status(r, now), r.created_at, r.expires_at,
+                    r.replaced_by, r.revoked_at) for r in rows]
+
+
+def _usable(now: dt.datetime) -> Any:
+    return (api_keys.c.revoked_at.is_(None)) & or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > now)
+
+
+async def resolve_key(conn: AsyncConnection, keyring: Keyring, key_id: str, *,
+                      now: dt.datetime | None = None) -> ActiveKey | None:
+    """The enterprise and secret behind a usable key id (for request signatures), or None."""
+    row = (await conn.execute(select(api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
+        api_keys.c.key_id == key_id, _usable(now or utcnow())))).first()
+    if row is None:
+        return None
+    return ActiveKey(key_id, row.enterprise_id, keyring.decrypt(row.secret_enc, _context(key_id)))
+
+
+async def signing_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: int, *,
+                      now: dt.datetime | None = None) -> ActiveKey | None:
+    """The newest usable key of an enterprise (to sign its webhooks), or None."""
+    row = (await conn.execute(select(api_keys.c.key_id, api_keys.c.secret_enc).where(
+        api_keys.c.enterprise_id == enterprise_id, _usable(now or utcnow()))
+        .order_by(api_keys.c.expires_at.is_not(None), api_keys.c.created_at.desc()).limit(1))).first()
+    if row is None:
+        return None
+    return ActiveKey(row.key_id, enterprise_id, keyring.decrypt(row.secret_enc, _context(row.key_id)))
