@@ -1,1 +1,43 @@
-"""Identity and vehicle document formats (pure, python-stdnum style)."""
+"""Identity and vehicle document formats (pure, python-stdnum style).
+
+One module per format, each with ``compact``, ``validate`` (the normalised value
+or a ``stdnum.exceptions.ValidationError``, a ``ValueError``), ``is_valid`` and
+doctests: :mod:`.resident_id`, :mod:`.residence_permit`,
+:mod:`.permanent_resident` (all on :mod:`.gb11643`), :mod:`.hk_macao_permit`,
+:mod:`.taiwan_permit`, :mod:`.passport`, :mod:`.military`, :mod:`.uscc`,
+:mod:`.vin`, :mod:`.imei`, :mod:`.names`, :mod:`.org_names`.
+
+The API below turns their errors into :class:`DocumentError` with a CONTRACT.md
+reason code; :mod:`.fake` makes valid and invalid values for tests and the
+simulator.
+"""
+
+from provisioning.documents.checks import (
+    validate_imei,
+    validate_organization_name,
+    validate_person_name,
+    validate_uscc,
+    validate_vin,
+)
+from provisioning.documents.dispatch import (
+    SUPPORTED_ID_TYPES,
+    age_on,
+    birth_date_of,
+    identity_key,
+    validate_document,
+)
+from provisioning.documents.errors import DocumentError
+
+__all__ = [
+    "SUPPORTED_ID_TYPES",
+    "DocumentError",
+    "age_on",
+    "birth_date_of",
+    "identity_key",
+    "validate_document",
+    "validate_imei",
+    "validate_organization_name",
+    "validate_person_name",
+    "validate_uscc",
+    "validate_vin",
+]

@@ -1,0 +1,140 @@
+"""Person names as registered: Chinese names and Latin-script names.
+
+Input is NFKC-normalised first: full-width Latin letters, the ideographic space
+and Kangxi radicals typed in place of ideographs are input artefacts, not
+different names (NFKC also folds CJK compatibility ideographs, as NFC would).
+Then surrounding whitespace is dropped. Rejected anywhere in a name: control,
+format (zero-width), private-use and unassigned characters, and digits.
+
+* Chinese names (any Han character present): Han characters and the middle
+  dot ``·`` (U+00B7) that separates the parts of minority names such as
+  ``阿卜杜·热合曼``; look-alikes (``•`` U+2022, ``・`` U+30FB, ``．`` U+FF0E,
+  ``.``, ``‧`` U+2027, ``∙`` U+2219, ``⋅`` U+22C5) become U+00B7. No spaces,
+  no Latin letters, no leading, trailing or doubled dot; 2 to 30 characters.
+* Latin names (foreigners, as in the passport's machine-readable zone): Latin
+  letters (accents allowed), single spaces, hyphens, apostrophes (``’`` becomes
+  ``'``) and dots, each word starting with a letter; 2 to 100 characters. Runs
+  of whitespace become one space; letter case is kept.
+
+Names in other scripts are refused: registrations carry the name printed on a
+Chinese document or in a passport's machine-readable zone, which is Latin.
+
+>>> validate_person_name(' 阿卜杜•热合曼 ')
+'阿卜杜·热合曼'
+>>> validate_person_name("Seán  O’Brien-Smith")
+"Seán O'Brien-Smith"
+>>> validate_person_name('张3')
+Traceback (most recent call last):
+    ...
+stdnum.exceptions.InvalidFormat: name contains a digit
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from stdnum.exceptions import InvalidFormat, InvalidLength
+
+from provisioning.documents._text import is_han
+
+__all__ = [
+    "CHINESE_LENGTH",
+    "LATIN_LENGTH",
+    "MIDDLE_DOT",
+    "is_chinese_name",
+    "is_valid_person_name",
+    "validate_person_name",
+]
+
+MIDDLE_DOT = "\u00b7"
+CHINESE_LENGTH = (2, 30)
+LATIN_LENGTH = (2, 100)
+DOT_LOOKALIKES = frozenset("\u2022\u30fb\u2027\u2219\u22c5\u2e31.")  # U+FF0E is '.' after NFKC
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u0060\u00b4\u2032", "'"))
+_LATIN_SHAPE = re.compile(r"a+(?:[-'.]a+)*\.?(?: a+(?:[-'.]a+)*\.?)*")
+
+
+def is_latin_letter(char: str) -> bool:
+    """A letter of the Latin script (``é``, ``ß`` and ``ł`` included)."""
+    return unicodedata.category(char).startswith("L") and unicodedata.name(char, "").startswith("LATIN ")
+
+
+def prepare(text: object, *, limit: int, digits_allowed: bool = False) -> str:
+    """NFKC, strip, and refuse control/invisible/private-use characters (and digits)."""
+    if not isinstance(text, str):
+        raise InvalidFormat("name must be a string")
+    if len(text) > 4 * limit:
+        raise InvalidLength(f"name is longer than {limit} characters")
+    text = unicodedata.normalize("NFKC", text).strip()
+    for char in text:
+        if is_han(char):
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "C":
+            raise InvalidFormat("name contains a control, invisible or private-use character")
+        if category[0] == "N" and not digits_allowed:
+            raise InvalidFormat("name contains a digit")
+    return text
+
+
+def check_length(text: str, bounds: tuple[int, int]) -> str:
+    low, high = bounds
+    if not low <= len(text) <= high:
+        raise InvalidLength(f"name has {len(text)} characters, expected {low} to {high}")
+    return text
+
+
+def is_chinese_name(name: str) -> bool:
+    """Whether ``name`` would be checked by the Chinese-name rules."""
+    return any(is_han(char) for char in unicodedata.normalize("NFKC", name))
+
+
+def _chinese(text: str) -> str:
+    if any(is_latin_letter(char) for char in text):
+        raise InvalidFormat("name mixes Chinese characters with Latin letters")
+    if any(char.isspace() for char in text):
+        raise InvalidFormat("Chinese name contains a space")
+    text = "".join(MIDDLE_DOT if char in DOT_LOOKALIKES else char for char in text)
+    if not all(is_han(char) or char == MIDDLE_DOT for char in text):
+        raise InvalidFormat("Chinese name contains a character other than Chinese characters and the middle dot ·")
+    if text.startswith(MIDDLE_DOT) or text.endswith(MIDDLE_DOT) or MIDDLE_DOT * 2 in text:
+        raise InvalidFormat("middle dot · at the start or end of the name, or doubled")
+    return check_length(text, CHINESE_LENGTH)
+
+
+def _latin(text: str) -> str:
+    text = " ".join(text.translate(_APOSTROPHES).split())
+    shape = []
+    for index, char in enumerate(text):
+        if is_latin_letter(char) or (unicodedata.category(char) == "Mn" and index and shape[-1] == "a"):
+            shape.append("a")
+        elif char in " -'.":
+            shape.append(char)
+        else:
+            raise InvalidFormat(
+                "name contains a character other than Chinese characters or Latin letters, "
+                "spaces, hyphens, apostrophes and dots"
+            )
+    if not _LATIN_SHAPE.fullmatch("".join(shape)):
+        raise InvalidFormat(
+            "each word of a Latin name must start with a letter, "
+            "with single hyphens, apostrophes or dots between letters"
+        )
+    return check_length(text, LATIN_LENGTH)
+
+
+def validate_person_name(name: str) -> str:
+    """Return the normalised name or raise a ``stdnum`` ValidationError."""
+    text = prepare(name, limit=LATIN_LENGTH[1])
+    if not text:
+        raise InvalidLength("name is empty")
+    return _chinese(text) if any(is_han(char) for char in text) else _latin(text)
+
+
+def is_valid_person_name(name: str) -> bool:
+    """Whether :func:`validate_person_name` accepts ``name``."""
+    try:
+        return bool(validate_person_name(name))
+    except ValueError:
+        return False
