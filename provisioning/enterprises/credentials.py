@@ -156,3 +156,9 @@ async def signing_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: in
     if row is None:
         return None
     return ActiveKey(row.key_id, enterprise_id, keyring.decrypt(row.secret_enc, _context(row.key_id)))
+
+
+async def credential_for(conn: AsyncConnection, keyring: Keyring, key_id: str) -> tuple[int, list[str]] | None:
+    """``(enterprise id, [secret])`` for a usable key id, the shape request verifiers take."""
+    active = await resolve_key(conn, keyring, key_id)
+    return (active.enterprise_id, [active.secret]) if active else None

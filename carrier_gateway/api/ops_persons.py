@@ -1,0 +1,71 @@
+"""Ops API: responsible persons (masked) and the regulator's roster."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from aiohttp import web
+
+from carrier_gateway.api import enterprise_models as m
+from carrier_gateway.api.ops_enterprises import READERS, E, actor, enterprise_id
+from carrier_gateway.appkeys import DB, KEYRING
+from carrier_gateway.jsonio import json_response
+from carrier_gateway.routing import Call, Router
+from numbering.dbtypes import utcnow
+from provisioning.enterprises import persons
+
+router = Router("ops: enterprises")
+
+_PERSON = {"id": 3, "enterprise_id": 1, "role": "REAL_NAME", "name": "张*", "id_type": "RESIDENT_ID",
+           "id_number": "110105********002X", "phone": "138****8000", "email": "z********@oem.example",
+           "term_start": "2026-11-28T08:00:00Z", "term_end": None}
+ROSTER_COLUMNS = ("enterprise_id", "enterprise_name", "uscc", "kind", "role", "name", "id_type", "id_number",
+                  "phone", "email", "term_start")
+
+
+@router.post(E + "/persons", summary="Name the responsible person for a role (ends the previous one's term)",
+             auth="ops", roles={"ops"}, body=m.PersonIn, response=m.PersonOut, status=201, errors=(404,),
+             response_example=_PERSON)
+async def add_person(request: web.Request, call: Call) -> web.Response:
+    body: m.PersonIn = call.body
+    async with request.app[DB].write() as conn:
+        person = await persons.add_person(conn, request.app[KEYRING], enterprise_id(request), actor=actor(call),
+                                          **body.model_dump())
+    return json_response(person.to_dict(), status=201)
+
+
+@router.get(E + "/persons", summary="Responsible persons serving now, on a date, or the full history (masked)",
+            auth="ops", roles=READERS, query=m.PersonQuery, response=m.PersonList, errors=(404,),
+            response_example={"items": [_PERSON]})
+async def list_persons(request: web.Request, call: Call) -> web.Response:
+    q: m.PersonQuery = call.query
+    async with request.app[DB].read() as conn:
+        items = await persons.list_persons(conn, request.app[KEYRING], enterprise_id(request),
+                                           on=persons.as_of(q.on), history=q.history)
+    return json_response({"items": [p.to_dict() for p in items]})
+
+
+def roster_csv(rows: list[dict[str, object]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ROSTER_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+@router.get("/ops/v1/roster", summary="Every enterprise's responsible persons as they stood on a date (masked)",
+            description="For the regulator (clause 10). `format=csv` answers text/csv; an enterprise with "
+                        "nobody serving appears with empty person columns.",
+            auth="ops", roles=READERS, query=m.RosterQuery, response=m.Roster,
+            response_example={"on": "2026-11-28T15:59:59Z", "items": [{
+                "enterprise_id": 1, "enterprise_name": "某某汽车有限公司", "uscc": "91350100M000100Y43",
+                "kind": "OEM", **{k: v for k, v in _PERSON.items() if k in ROSTER_COLUMNS}}]})
+async def roster(request: web.Request, call: Call) -> web.Response:
+    q: m.RosterQuery = call.query
+    at = persons.as_of(q.on) or utcnow()
+    async with request.app[DB].read() as conn:
+        rows = [e.to_dict() for e in await persons.roster(conn, request.app[KEYRING], on=at)]
+    if q.format == "csv":
+        return web.Response(text=roster_csv(rows), content_type="text/csv", charset="utf-8")
+    return json_response({"on": at, "items": rows})
