@@ -9,9 +9,11 @@ from aiohttp import web
 
 from carrier_gateway.api import all_routers
 from carrier_gateway.appkeys import DB, KEYRING, OPENAPI, SETTINGS
+from carrier_gateway.background import workers_context
 from carrier_gateway.db import Database
 from carrier_gateway.metrics import METRICS, Metrics
 from carrier_gateway.middleware import request_context
+from carrier_gateway.oem import oem_context
 from carrier_gateway.openapi import build_spec
 from carrier_gateway.ops_auth import OpsAuthenticator
 from carrier_gateway.routing import MAX_STREAM_BYTES, OPS_AUTHENTICATOR, Router, mount
@@ -48,6 +50,8 @@ def create_app(settings: Settings) -> web.Application:
     app[MAX_STREAM_BYTES] = settings.max_job_bytes
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(oem_context)
+    app.cleanup_ctx.append(workers_context)
     endpoints = mount(app, routers())
     app[OPENAPI] = build_spec(endpoints, version=package_version())
     return app

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
+
+from provisioning.registrations.policy import Policy
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///carrier.db"
 
@@ -31,8 +34,18 @@ class Settings:
     #: background verification workers per process (0 disables them)
     workers: int = 2
     #: OEM requests per second per enterprise (token bucket); 0 disables the limit
-    rate_limit_per_second: float = 2000.0
-    rate_limit_burst: int = 4000
+    rate_limit_per_second: float = 1000.0
+    rate_limit_burst: int = 2000
+    #: verification policy (see provisioning.registrations.policy)
+    min_holder_age: int = 16
+    max_cards_per_document: int = 5
+    backfill_deadline: str = "2022-09-30"
+    #: seconds a claimed registration stays with its verifier before another may take it
+    verify_lease_seconds: int = 60
+    verify_batch_size: int = 500
+    #: sandbox identity authority fault injection: added latency (s) and failure rate (0-1)
+    authority_latency: float = 0.0
+    authority_failure_rate: float = 0.0
     #: SQLite durability: NORMAL survives a process crash; FULL also a power cut
     sqlite_synchronous: str = "NORMAL"
     log_level: str = "INFO"
@@ -50,6 +63,13 @@ class Settings:
         "rate_limit_per_second": "CARRIER_RATE_LIMIT",
         "rate_limit_burst": "CARRIER_RATE_BURST",
         "sqlite_synchronous": "CARRIER_SQLITE_SYNCHRONOUS",
+        "min_holder_age": "CARRIER_MIN_HOLDER_AGE",
+        "max_cards_per_document": "CARRIER_MAX_CARDS_PER_DOCUMENT",
+        "backfill_deadline": "CARRIER_BACKFILL_DEADLINE",
+        "verify_lease_seconds": "CARRIER_VERIFY_LEASE_SECONDS",
+        "verify_batch_size": "CARRIER_VERIFY_BATCH_SIZE",
+        "authority_latency": "CARRIER_AUTHORITY_LATENCY",
+        "authority_failure_rate": "CARRIER_AUTHORITY_FAILURE_RATE",
         "log_level": "CARRIER_LOG_LEVEL",
     }
 
@@ -78,6 +98,17 @@ class Settings:
             raise SettingsError("CARRIER_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
         if self.workers < 0:
             raise SettingsError("workers must be 0 or more")
+        if not 0.0 <= self.authority_failure_rate <= 1.0:
+            raise SettingsError("CARRIER_AUTHORITY_FAILURE_RATE must be between 0 and 1")
+        try:
+            dt.date.fromisoformat(self.backfill_deadline)
+        except ValueError:
+            raise SettingsError("CARRIER_BACKFILL_DEADLINE must be a date, YYYY-MM-DD") from None
+
+    def policy(self) -> Policy:
+        return Policy(min_age=self.min_holder_age, max_cards_per_document=self.max_cards_per_document,
+                      backfill_deadline=dt.date.fromisoformat(self.backfill_deadline),
+                      lease_seconds=self.verify_lease_seconds)
 
 
 def _coerce(name: str, var: str, raw: str, type_name: object) -> Any:

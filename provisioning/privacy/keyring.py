@@ -120,6 +120,10 @@ class Keyring:
         msg = f"{kind}:{value.strip().upper()}".encode()
         return hmac.new(self.index_key, msg, hashlib.sha256).hexdigest()[:32]
 
+    def keyed_digest(self, kind: str, value: str) -> str:
+        """As :meth:`blind_index` but exact (no case folding): for whole records."""
+        return hmac.new(self.index_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
     # -- storage --------------------------------------------------------------------
     def to_json(self) -> str:
         return json.dumps(

@@ -1,5 +1,64 @@
-"""Tables of provisioning.registrations (migration branch `registrations`)."""
+"""Tables of provisioning.registrations (migration branch `registrations`).
+
+Personal fields of a registration (the subject's, its agent's and responsible
+person's names, document numbers, addresses, phones) live only inside ``subject_enc``
+(AES-256-GCM, key id inside the value). Checks that need them without decrypting use
+keyed blind indexes (``doc_index``, ``natural_key``).
+"""
 
 from __future__ import annotations
 
-from provisioning.meta import metadata  # noqa: F401  (tables below register on it)
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, String, Table, Text, func, text
+
+from numbering.dbtypes import UtcDateTime
+from provisioning.meta import metadata
+
+registrations = Table(
+    "registrations",
+    metadata,
+    #: time-ordered public id (see ids.py)
+    Column("id", String(24), primary_key=True),
+    Column("enterprise_id", Integer, nullable=False),
+    #: the card as pushed (ICCID or MSISDN); resolved to ``iccid`` at verification
+    Column("card_ref", String(24), nullable=False),
+    Column("iccid", String(20), nullable=True),
+    Column("stage", String(16), nullable=False),
+    Column("status", String(12), nullable=False, server_default="PENDING"),
+    #: JSON list of {"code", "field", "message"} (no personal data)
+    Column("reasons", Text, nullable=False, server_default="[]"),
+    Column("subject_type", String(16), nullable=False),
+    Column("id_type", String(32), nullable=True),
+    Column("subject_enc", Text, nullable=False),
+    Column("doc_index", String(32), nullable=True),
+    #: HMAC of the enterprise and the canonical record: a retried push finds its first copy
+    Column("natural_key", String(32), nullable=False),
+    Column("vin", String(17), nullable=False),
+    Column("imei", String(20), nullable=True),
+    Column("sold_at", Date, nullable=True),
+    Column("oem_method", String(32), nullable=False),
+    Column("job_id", String(24), nullable=True),
+    Column("job_line", Integer, nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    #: Unix seconds: when verification may (next) run; a claim moves it to the lease end
+    Column("due_at", BigInteger, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Index("uq_registrations_natural_key", "enterprise_id", "natural_key", unique=True),
+    Index("ix_registrations_queue", "due_at", postgresql_where=text("status = 'PENDING'"),
+          sqlite_where=text("status = 'PENDING'")),
+    Index("ix_registrations_enterprise_iccid", "enterprise_id", "iccid"),
+    Index("ix_registrations_vin", "vin", "status"),
+    Index("ix_registrations_doc", "doc_index", "status"),
+    Index("ix_registrations_job", "job_id", "job_line"),
+)
+
+#: Answers to single pushes that carried an Idempotency-Key (kept 24 hours).
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("enterprise_id", Integer, primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("registration_id", String(24), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+)

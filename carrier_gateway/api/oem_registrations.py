@@ -1,0 +1,106 @@
+"""OEM API: real-name registration pushes (single and batch) and their results."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from carrier_gateway.api.oem_models import (
+    MAX_BATCH,
+    REGISTRATION_EXAMPLE,
+    REGISTRATION_OUT_EXAMPLE,
+    Accepted,
+    BatchIn,
+    BatchOut,
+    RegistrationOut,
+)
+from carrier_gateway.appkeys import DB, KEYRING
+from carrier_gateway.background import VERIFY, WORKERS
+from carrier_gateway.jsonio import json_response
+from carrier_gateway.oem import ACCEPTOR
+from carrier_gateway.problems import validation_errors
+from carrier_gateway.routing import Call, Router, SchemaInvalid
+from provisioning.registrations.accept import IdempotencyKeyReused, Incoming, accept
+from provisioning.registrations.records import RegistrationRecord
+from provisioning.registrations.views import registration_view
+
+router = Router("OEM: registrations")
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+def _enterprise(call: Call) -> int:
+    assert call.principal is not None and call.principal.enterprise_id is not None
+    return call.principal.enterprise_id
+
+
+@router.post(
+    "/v1/registrations", summary="Push one real-name registration", auth="oem", body=RegistrationRecord,
+    response=Accepted, status=202, errors=(409, 429), request_example=REGISTRATION_EXAMPLE,
+    response_example={"registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "PENDING"},
+    description="The record is stored (PENDING) before the answer; verification follows in the background "
+                "(poll GET /v1/registrations/{id} or receive the webhook). With an `Idempotency-Key` header "
+                "(1-128 printable characters) a repeat returns the first answer with `Idempotent-Replayed: true`; "
+                "the same key with a different body is a 409. Without one, an identical record pushed again "
+                "also returns the first registration.",
+)
+async def push_registration(request: web.Request, call: Call) -> web.Response:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _IDEMPOTENCY_KEY.match(key):
+        raise SchemaInvalid("Idempotency-Key must be 1 to 128 printable ASCII characters")
+    item = Incoming(_enterprise(call), call.body, idempotency_key=key,
+                    request_hash=hashlib.sha256(call.raw_body).hexdigest())
+    registration_id, created = await request.app[ACCEPTOR].submit(item)
+    request.app[WORKERS].wake(VERIFY)
+    headers = None if created else {"Idempotent-Replayed": "true"}
+    return json_response({"registration_id": registration_id, "status": "PENDING"}, status=202, headers=headers)
+
+
+@router.post(
+    "/v1/registrations/batch", summary=f"Push up to {MAX_BATCH} registrations; each stands or falls alone",
+    auth="oem", body=BatchIn, response=BatchOut, errors=(429,),
+    request_example={"records": [REGISTRATION_EXAMPLE]},
+    response_example={"results": [
+        {"index": 0, "registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "PENDING", "errors": []},
+        {"index": 1, "registration_id": None, "status": "REJECTED",
+         "errors": [{"code": "SCHEMA_INVALID", "field": "subject.id_type", "message": "Field required"}]}]},
+    description="Records that match the schema are stored (PENDING) in one transaction and verified in the "
+                "background; a record that does not is REJECTED here with its errors and stored nowhere. A "
+                "record pushed again (same content) returns its first registration id.",
+)
+async def push_batch(request: web.Request, call: Call) -> web.Response:
+    enterprise_id = _enterprise(call)
+    results: list[dict[str, object]] = []
+    items: list[Incoming] = []
+    positions: list[int] = []
+    for index, raw in enumerate(call.body.records):
+        try:
+            record = RegistrationRecord.model_validate(raw)
+        except ValidationError as exc:
+            results.append({"index": index, "registration_id": None, "status": "REJECTED",
+                            "errors": validation_errors(exc)})
+            continue
+        results.append({"index": index, "registration_id": None, "status": "PENDING", "errors": []})
+        items.append(Incoming(enterprise_id, record))
+        positions.append(index)
+    if items:
+        async with request.app[DB].write() as conn:
+            accepted = await accept(conn, request.app[KEYRING], items)
+        for index, outcome in zip(positions, accepted, strict=True):
+            if isinstance(outcome, IdempotencyKeyReused):  # cannot happen without keys; kept total
+                results[index].update(status="REJECTED", errors=[outcome.to_dict()])
+            else:
+                results[index]["registration_id"] = outcome[0]
+        request.app[WORKERS].wake(VERIFY)
+    return json_response({"results": results})
+
+
+@router.get("/v1/registrations/{registration_id}", summary="A registration's status, reasons and masked subject",
+            auth="oem", response=RegistrationOut, errors=(404,), response_example=REGISTRATION_OUT_EXAMPLE)
+async def get_registration(request: web.Request, call: Call) -> web.Response:
+    async with request.app[DB].read() as conn:
+        view = await registration_view(conn, request.app[KEYRING], request.match_info["registration_id"],
+                                       enterprise_id=_enterprise(call))
+    return json_response(view)

@@ -1,0 +1,40 @@
+"""Background work of a `carrier serve` process: verification, nonce expiry (and, when
+configured, webhook delivery). Any number of processes may run it against one database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
+from carrier_gateway.oem import AUTHORITY, NONCES
+from carrier_gateway.workers import Worker, Workers
+from provisioning.registrations.verify import Verifier
+
+WORKERS = web.AppKey("workers", Workers)
+VERIFY = "verify"
+
+
+async def workers_context(app: web.Application) -> AsyncIterator[None]:
+    settings, db = app[SETTINGS], app[DB]
+    workers = Workers()
+    app[WORKERS] = workers
+    if settings.workers > 0:
+        verifier = Verifier(write=db.write, keyring=app[KEYRING], authority=app[AUTHORITY],
+                            policy=settings.policy(), batch_size=settings.verify_batch_size,
+                            on_events=lambda n: workers.wake("webhooks"))
+
+        async def verify_step() -> int:
+            result = await verifier.step()
+            return result.claimed
+
+        for _ in range(settings.workers):
+            workers.add(Worker(VERIFY, verify_step, idle_seconds=0.2, max_idle_seconds=2.0))
+        nonces = app[NONCES]
+        workers.add(Worker("nonce-expiry", nonces.purge, idle_seconds=60, max_idle_seconds=60))
+    workers.start()
+    try:
+        yield
+    finally:
+        await workers.stop(timeout=settings.shutdown_timeout)

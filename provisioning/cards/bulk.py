@@ -1,0 +1,101 @@
+"""Card changes for many cards at once (the registration verifier's path).
+
+The per-card functions in lifecycle.py are for single operations; verification decides
+hundreds of cards per batch, so it loads them in one query (locked on PostgreSQL),
+decides in memory against the same transition table, and writes the results with
+executemany: one UPDATE shape for every card, one INSERT for the history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from provisioning.cards.states import can_transition, explain_transition
+from provisioning.cards.store import Card, card_from_row
+from provisioning.cards.tables import card_history, cards
+
+
+def is_iccid_ref(ref: str) -> bool:
+    """ICCIDs are 18-22 characters; IoT MSISDNs 11-13 digits."""
+    return len(ref) >= 18
+
+
+async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
+                     for_update: bool = False) -> dict[tuple[int, str], Card]:
+    """The live card behind each (enterprise id, ICCID or MSISDN); another enterprise's
+    card is simply absent."""
+    by_enterprise: dict[int, tuple[set[str], set[str]]] = {}
+    for enterprise_id, ref in refs:
+        iccids, msisdns = by_enterprise.setdefault(enterprise_id, (set(), set()))
+        (iccids if is_iccid_ref(ref) else msisdns).add(ref)
+    found: dict[tuple[int, str], Card] = {}
+    for enterprise_id, (iccids, msisdns) in by_enterprise.items():
+        for start in range(0, max(len(iccids), len(msisdns)), 400):
+            part_i = sorted(iccids)[start:start + 400]
+            part_m = sorted(msisdns)[start:start + 400]
+            query = select(cards).where(cards.c.enterprise_id == enterprise_id, or_(
+                cards.c.iccid.in_(part_i),
+                and_(cards.c.msisdn.in_(part_m), cards.c.state != "TERMINATED")))
+            if for_update:
+                query = query.with_for_update()
+            for row in await conn.execute(query):
+                card = card_from_row(row)
+                found[(enterprise_id, card.iccid)] = card
+                if card.state != "TERMINATED":
+                    found[(enterprise_id, card.msisdn)] = card
+    return found
+
+
+@dataclasses.dataclass
+class Draft:
+    """A card being changed in memory: the moves made so far and the final values."""
+
+    card: Card
+    values: dict[str, Any]
+    moves: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def of(cls, card: Card) -> Draft:
+        return cls(card, {"state": card.state, "real_name_status": card.real_name_status,
+                          "registration_id": card.registration_id, "imei": card.imei,
+                          "imei_bound_at": card.imei_bound_at, "suspension_cause": card.suspension_cause,
+                          "state_changed_at": card.state_changed_at})
+
+    @property
+    def state(self) -> str:
+        return str(self.values["state"])
+
+    def move(self, target: str, reason: str, now: dt.datetime) -> None:
+        if not can_transition(self.state, target):
+            raise ValueError(explain_transition(self.state, target))
+        self.moves.append((self.state, target, reason))
+        if self.state == "SUSPENDED":
+            self.values["suspension_cause"] = None
+        self.values["state"] = target
+        self.values["state_changed_at"] = now
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moves) or any(self.values[k] != getattr(self.card, k) for k in self.values)
+
+
+async def write_drafts(conn: AsyncConnection, drafts: Sequence[Draft], *, actor: str, now: dt.datetime) -> int:
+    """Write every changed draft: one executemany UPDATE, one history INSERT."""
+    changed = [d for d in drafts if d.changed]
+    if not changed:
+        return 0
+    stmt = (update(cards).where(cards.c.iccid == bindparam("b_iccid"))
+            .values({k: bindparam(f"v_{k}") for k in changed[0].values}))
+    await conn.execute(stmt, [{"b_iccid": d.card.iccid, **{f"v_{k}": v for k, v in d.values.items()}}
+                              for d in changed])
+    history = [{"iccid": d.card.iccid, "enterprise_id": d.card.enterprise_id, "from_state": a, "to_state": b,
+                "actor": actor, "reason": why, "at": now} for d in changed for a, b, why in d.moves]
+    if history:
+        await conn.execute(insert(card_history), history)
+    return len(changed)

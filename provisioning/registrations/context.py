@@ -1,0 +1,64 @@
+"""What the verifier must know beyond the records: live bindings of VINs and identity
+documents (verified registrations on cards that are not terminated)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from provisioning.cards.tables import cards
+from provisioning.enterprises.tables import enterprises
+from provisioning.registrations.tables import registrations as r
+
+
+@dataclasses.dataclass
+class Bindings:
+    #: VIN -> {iccid: owner index} of live verified registrations
+    vins: dict[str, dict[str, str | None]]
+    #: owner index -> iccids of an individual's live verified registrations
+    owners: dict[str, set[str]]
+    #: enterprise id -> callback URL (only enterprises that set one)
+    callbacks: dict[int, str]
+
+    def bind(self, vin: str, iccid: str, owner: str | None, individual: bool) -> None:
+        self.vins.setdefault(vin, {})[iccid] = owner
+        if owner and individual:
+            self.owners.setdefault(owner, set()).add(iccid)
+
+    def unbind_card(self, iccid: str) -> None:
+        for holders in self.vins.values():
+            holders.pop(iccid, None)
+        for held in self.owners.values():
+            held.discard(iccid)
+
+
+def _chunks(values: Iterable[str], size: int = 400) -> Iterable[list[str]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+async def load_bindings(conn: AsyncConnection, vins: Iterable[str], owners: Iterable[str],
+                        enterprise_ids: Iterable[int]) -> Bindings:
+    live = (r.c.status == "VERIFIED") & (cards.c.state != "TERMINATED")
+    joined = r.join(cards, cards.c.iccid == r.c.iccid)
+    out = Bindings({}, {}, {})
+    for part in _chunks(vins):
+        rows = await conn.execute(select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(joined)
+                                  .where(live, r.c.vin.in_(part)))
+        for row in rows:
+            out.vins.setdefault(row.vin, {})[row.iccid] = row.doc_index
+    for part in _chunks(owners):
+        rows = await conn.execute(select(r.c.doc_index, r.c.iccid).select_from(joined)
+                                  .where(live, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(part)))
+        for row in rows:
+            out.owners.setdefault(row.doc_index, set()).add(row.iccid)
+    ids = sorted(set(enterprise_ids))
+    if ids:
+        rows = await conn.execute(select(enterprises.c.id, enterprises.c.callback_url)
+                                  .where(enterprises.c.id.in_(ids), enterprises.c.callback_url.is_not(None)))
+        out.callbacks = {row.id: row.callback_url for row in rows if row.callback_url}
+    return out

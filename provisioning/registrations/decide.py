@@ -1,0 +1,117 @@
+"""One registration's outcome, given the pure checks, the identity authority's answer,
+its card (as changed so far in this batch) and the live bindings. Mutates the card
+draft and the bindings so later records in the batch see this one's effect."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from provisioning.cards.bulk import Draft
+from provisioning.registrations.authority import Answer
+from provisioning.registrations.context import Bindings
+from provisioning.registrations.policy import Policy
+from provisioning.registrations.rules import Checked, Reason, reason
+
+#: card states from which each stage may proceed
+_AT_SALE_STATES = {"INVENTORY", "TEST", "PENDING"}
+
+
+@dataclasses.dataclass
+class Outcome:
+    status: str  # VERIFIED, REJECTED or PENDING (deferred: the authority was unavailable)
+    reasons: list[Reason]
+    iccid: str | None = None
+    superseded: str | None = None
+    suspended: bool = False
+
+
+def _card_reasons(stage: str, draft: Draft | None) -> list[Reason]:
+    if draft is None:
+        return [reason("CARD_NOT_FOUND", "iccid", "no card with this identifier belongs to the pushing enterprise")]
+    state, verified = draft.state, draft.values["real_name_status"] == "VERIFIED"
+    if state == "TERMINATED":
+        return [reason("CARD_STATE_CONFLICT", "iccid", "card is TERMINATED")]
+    if stage == "OWNER_CHANGE":
+        if state in ("ACTIVE", "SUSPENDED") and verified:
+            return []
+        return [reason("CARD_STATE_CONFLICT", "stage",
+                       f"card is {state} without a verified registration: push AT_SALE or BACKFILL")]
+    if state in _AT_SALE_STATES or (state == "SUSPENDED" and draft.values["suspension_cause"] != "OPS"):
+        return []
+    if state == "ACTIVE":
+        return [reason("CARD_STATE_CONFLICT", "stage", "card is ACTIVE with a verified registration: "
+                       "a new owner is an OWNER_CHANGE")]
+    return [reason("CARD_STATE_CONFLICT", "iccid", f"card is {state} (suspended by the carrier)")]
+
+
+def decide(reg: Any, checked: Checked, answer: Answer | None, draft: Draft | None, bindings: Bindings,
+           policy: Policy, now: dt.datetime) -> Outcome:
+    reasons = list(checked.reasons)
+    card_problems = _card_reasons(reg.stage, draft)
+    reasons += card_problems
+    iccid = draft.card.iccid if draft is not None else None
+    owner, vin = reg.doc_index, checked.vin
+    individual = reg.subject_type == "INDIVIDUAL"
+    if not card_problems and vin and reg.stage != "OWNER_CHANGE":
+        others = {c: o for c, o in bindings.vins.get(vin, {}).items() if c != iccid}
+        if any(o != owner for o in others.values()):
+            reasons.append(reason("VIN_ALREADY_BOUND", "vin", "this VIN is bound to another owner's live "
+                                  "registration; a change of owner is an OWNER_CHANGE"))
+    if not card_problems and individual and owner:
+        held = bindings.owners.get(owner, set()) - {iccid}
+        if len(held) >= policy.max_cards_per_document:
+            reasons.append(reason("CARD_LIMIT_EXCEEDED", "subject.id_number",
+                                  f"this document already holds {len(held)} live cards "
+                                  f"(at most {policy.max_cards_per_document})"))
+    if answer is Answer.MISMATCH:
+        who = "subject" if individual else "subject.agent"
+        reasons.append(reason("IDENTITY_MISMATCH", who, "the identity authority says the name and document "
+                              "do not belong together"))
+    if not reasons and answer is not Answer.MATCH:
+        if draft is not None:
+            _mark_sold(draft, reg.id, now)
+        return Outcome("PENDING", [], iccid)
+    if card_problems:  # not this enterprise's card, or a card in no state to take it: leave the card alone
+        return Outcome("REJECTED", reasons, iccid)
+    assert draft is not None
+    if reasons:
+        return _reject(reg, reasons, draft, now)
+    return _verify(reg, checked, draft, bindings, now)
+
+
+def _mark_sold(draft: Draft, registration_id: str, now: dt.datetime) -> None:
+    if draft.state in ("INVENTORY", "TEST"):
+        draft.move("PENDING", f"sold: registration {registration_id} received", now)
+        draft.values["real_name_status"] = "PENDING"
+        draft.values["registration_id"] = registration_id
+
+
+def _reject(reg: Any, reasons: list[Reason], draft: Draft, now: dt.datetime) -> Outcome:
+    _mark_sold(draft, reg.id, now)
+    draft.values["real_name_status"] = "REJECTED"
+    draft.values["registration_id"] = reg.id
+    suspended = False
+    if draft.state == "ACTIVE":  # a failed re-verification (owner change) stops service
+        draft.move("SUSPENDED", f"re-verification rejected (registration {reg.id})", now)
+        draft.values["suspension_cause"] = "REVERIFICATION_REJECTED"
+        suspended = True
+    return Outcome("REJECTED", reasons, draft.card.iccid, suspended=suspended)
+
+
+def _verify(reg: Any, checked: Checked, draft: Draft, bindings: Bindings, now: dt.datetime) -> Outcome:
+    previous = draft.values["registration_id"] if draft.values["real_name_status"] == "VERIFIED" else None
+    imei_changed = draft.values["suspension_cause"] == "IMEI_CHANGE"
+    _mark_sold(draft, reg.id, now)
+    if draft.state != "ACTIVE":
+        draft.move("ACTIVE", f"registration {reg.id} verified", now)
+    draft.values.update(real_name_status="VERIFIED", registration_id=reg.id, suspension_cause=None)
+    if checked.imei:
+        draft.values.update(imei=checked.imei, imei_bound_at=now)
+    elif imei_changed:  # verified again without a device: it binds on its next attach
+        draft.values.update(imei=None, imei_bound_at=None)
+    bindings.unbind_card(draft.card.iccid)
+    if checked.vin:
+        bindings.bind(checked.vin, draft.card.iccid, reg.doc_index, reg.subject_type == "INDIVIDUAL")
+    return Outcome("VERIFIED", [], draft.card.iccid, superseded=previous)

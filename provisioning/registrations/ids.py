@@ -1,0 +1,15 @@
+"""Registration and job ids: time-ordered, unguessable, made without a round trip.
+
+11 hex digits of milliseconds then 10 random hex digits: ids sort by arrival, a batch
+knows its ids before it is inserted, and the primary key catches the (negligible)
+chance of a collision.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+
+def new_id(prefix: str = "r") -> str:
+    return f"{prefix}{int(time.time() * 1000):011x}{secrets.token_hex(5)}"

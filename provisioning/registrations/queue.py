@@ -1,0 +1,43 @@
+"""The verification queue is the registrations table itself: PENDING rows that are due.
+
+A claim moves ``due_at`` to the end of a lease; the claimer's results are written only
+if the row is still PENDING with that ``due_at`` (so a slow worker whose lease ran out
+cannot write over another's). A worker that dies loses nothing: its rows fall due again.
+On PostgreSQL concurrent claimers skip each other's locked rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from provisioning.registrations.tables import registrations as r
+
+_CLAIM_COLUMNS = (r.c.id, r.c.enterprise_id, r.c.card_ref, r.c.stage, r.c.subject_type, r.c.id_type,
+                  r.c.subject_enc, r.c.doc_index, r.c.vin, r.c.imei, r.c.sold_at, r.c.attempts)
+
+
+async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Any]]:
+    """Claim up to ``limit`` due registrations, oldest first; returns (lease mark, rows)."""
+    query = (select(r.c.id).where(r.c.status == "PENDING", r.c.due_at <= now_s)
+             .order_by(r.c.due_at, r.c.id).limit(limit))
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = [row.id for row in await conn.execute(query)]
+    if not ids:
+        return 0, []
+    mark = now_s + lease_seconds
+    await conn.execute(update(r).where(r.c.id.in_(ids)).values(due_at=mark))
+    rows = (await conn.execute(select(*_CLAIM_COLUMNS).where(r.c.id.in_(ids)).order_by(r.c.id))).all()
+    return mark, rows
+
+
+async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> set[str]:
+    """The claimed rows this worker may still decide (locks them on PostgreSQL)."""
+    query = select(r.c.id).where(r.c.id.in_(ids), r.c.status == "PENDING", r.c.due_at == mark)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return {row.id for row in await conn.execute(query)}

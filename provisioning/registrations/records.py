@@ -1,0 +1,96 @@
+"""The registration record an OEM pushes (CONTRACT.md), as a pydantic schema.
+
+The schema checks shape only: types, presence, lengths. Document numbers, names,
+VINs and the like are checked by the verifier, so each failure gets its own reason code
+instead of one SCHEMA_INVALID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Stage = Literal["AT_SALE", "BACKFILL", "OWNER_CHANGE"]
+OemMethod = Literal["ID_CARD_READER", "ONLINE_IDENTITY_CHECK", "FACE_LIVENESS", "IN_PERSON"]
+_Short = Field(min_length=1, max_length=64)
+_Name = Field(min_length=1, max_length=200)
+
+
+class _Strict(BaseModel):
+    # minimum collection: a field we did not ask for is an error, not silently stored
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Person(_Strict):
+    """An organisation's agent (经办人) or responsible person (责任人)."""
+
+    name: str = _Name
+    id_type: str = _Short
+    id_number: str = _Short
+    phone: str = Field(min_length=5, max_length=20)
+
+
+class Subject(_Strict):
+    type: Literal["INDIVIDUAL", "ORGANIZATION"]
+    name: str = _Name
+    # individuals
+    id_type: str | None = Field(default=None, min_length=1, max_length=64)
+    id_number: str | None = Field(default=None, min_length=1, max_length=64)
+    id_expires: dt.date | Literal["LONG_TERM"] | None = None
+    # organisations
+    uscc: str | None = Field(default=None, min_length=1, max_length=64)
+    agent: Person | None = None
+    responsible_person: Person | None = None
+    address: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, min_length=5, max_length=20)
+
+    @model_validator(mode="after")
+    def _shape_by_type(self) -> Subject:
+        if self.type == "INDIVIDUAL":
+            missing = [f for f in ("id_type", "id_number", "id_expires") if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"an INDIVIDUAL subject needs {', '.join(missing)}")
+        elif self.uscc is None:
+            raise ValueError("an ORGANIZATION subject needs uscc")
+        return self
+
+
+class OemVerification(_Strict):
+    method: OemMethod
+    verified_at: dt.datetime
+
+
+class RegistrationRecord(_Strict):
+    iccid: str | None = Field(default=None, min_length=18, max_length=22)
+    msisdn: str | None = Field(default=None, min_length=11, max_length=13)
+    stage: Stage
+    vin: str = Field(min_length=1, max_length=17)
+    imei: str | None = Field(default=None, min_length=1, max_length=20)
+    sold_at: dt.date
+    subject: Subject
+    oem_verification: OemVerification
+
+    @model_validator(mode="after")
+    def _one_card_reference(self) -> RegistrationRecord:
+        if (self.iccid is None) == (self.msisdn is None):
+            raise ValueError("give exactly one of iccid or msisdn")
+        return self
+
+    @property
+    def card_ref(self) -> str:
+        return (self.iccid or self.msisdn or "").upper()
+
+
+EXAMPLE = {
+    "iccid": "89860012345678901236",
+    "stage": "AT_SALE",
+    "vin": "LSVAU2187N2123456",
+    "imei": "356938035643809",
+    "sold_at": "2026-11-20",
+    "subject": {"type": "INDIVIDUAL", "name": "张三", "id_type": "RESIDENT_ID",
+                "id_number": "11010519491231002X", "id_expires": "2036-01-01",
+                "address": "北京市朝阳区某街1号", "phone": "13800138000"},
+    "oem_verification": {"method": "ID_CARD_READER", "verified_at": "2026-11-20T10:00:00+08:00"},
+}

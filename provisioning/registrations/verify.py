@@ -1,0 +1,186 @@
+"""One verification step: claim due registrations, check them, ask the identity
+authority, then decide and write every outcome in one transaction.
+
+Exactly once: outcomes are written only for rows still claimed by this step, in the
+same transaction as the card changes, outbox events and audit entry they cause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from numbering.dbtypes import utcnow
+from provisioning.audit.trail import Event, record
+from provisioning.cards.bulk import Draft, load_cards, write_drafts
+from provisioning.outbox.queue import enqueue_many
+from provisioning.privacy.keyring import Keyring
+from provisioning.registrations import queue
+from provisioning.registrations.accept import SUBJECT_CONTEXT
+from provisioning.registrations.authority import Answer, IdentityAuthority
+from provisioning.registrations.context import load_bindings
+from provisioning.registrations.decide import Outcome, decide
+from provisioning.registrations.policy import Policy
+from provisioning.registrations.records import Subject
+from provisioning.registrations.rules import Checked, check_parts
+from provisioning.registrations.tables import registrations as r
+
+UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclasses.dataclass
+class StepResult:
+    claimed: int = 0
+    verified: int = 0
+    rejected: int = 0
+    deferred: int = 0
+    lost: int = 0  # lease ran out before the results were written; another step owns them
+
+
+@dataclasses.dataclass
+class Verifier:
+    write: UnitOfWork
+    keyring: Keyring
+    authority: IdentityAuthority
+    policy: Policy = dataclasses.field(default_factory=Policy)
+    batch_size: int = 500
+    authority_concurrency: int = 64
+    actor: str = "verifier"
+    #: called with the number of outbox events written (e.g. to wake the webhook sender)
+    on_events: Callable[[int], None] | None = None
+
+    async def step(self) -> StepResult:
+        now_s = int(time.time())
+        async with self.write() as conn:
+            mark, rows = await queue.claim(conn, limit=self.batch_size, now_s=now_s,
+                                           lease_seconds=self.policy.lease_seconds)
+        if not rows:
+            return StepResult()
+        today = dt.datetime.now(CHINA).date()
+        checked = {row.id: self._check(row, today) for row in rows}
+        answers = await self._ask_authority(rows, checked)
+        async with self.write() as conn:
+            result = await self._decide_and_write(conn, rows, mark, checked, answers)
+        if self.on_events and result.verified + result.rejected:
+            self.on_events(result.verified + result.rejected)
+        return result
+
+    def _check(self, row: Any, today: dt.date) -> tuple[Checked, Subject]:
+        subject = Subject.model_validate_json(self.keyring.decrypt(row.subject_enc, SUBJECT_CONTEXT))
+        return check_parts(subject, row.vin, row.imei, row.sold_at, today=today, policy=self.policy), subject
+
+    async def _ask_authority(self, rows: Sequence[Any], checked: dict[str, tuple[Checked, Subject]]
+                             ) -> dict[str, Answer]:
+        gate = asyncio.Semaphore(self.authority_concurrency)
+
+        async def ask(reg_id: str, subject: Subject) -> tuple[str, Answer]:
+            person = subject if subject.type == "INDIVIDUAL" else subject.agent
+            assert person is not None
+            async with gate:
+                try:
+                    answer = await self.authority.check(person.id_type or "", person.id_number or "", person.name)
+                except (OSError, TimeoutError):  # an outage never approves
+                    answer = Answer.UNAVAILABLE
+            return reg_id, answer
+
+        asks = [ask(row.id, checked[row.id][1]) for row in rows if not checked[row.id][0].reasons]
+        return dict(await asyncio.gather(*asks))
+
+    async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Any], mark: int,
+                                checked: dict[str, tuple[Checked, Subject]], answers: dict[str, Answer]
+                                ) -> StepResult:
+        ours = await queue.still_ours(conn, [row.id for row in rows], mark)
+        rows = [row for row in rows if row.id in ours]
+        result = StepResult(claimed=len(ours) + (len(checked) - len(ours)), lost=len(checked) - len(ours))
+        if not rows:
+            return result
+        now = utcnow()
+        cards_by_ref = await load_cards(conn, [(row.enterprise_id, row.card_ref) for row in rows], for_update=True)
+        drafts: dict[str, Draft] = {}
+        bindings = await load_bindings(conn, [c.vin for c, _ in checked.values() if c.vin],
+                                       [row.doc_index for row in rows if row.doc_index],
+                                       [row.enterprise_id for row in rows])
+        outcomes: list[tuple[Any, Outcome]] = []
+        for row in rows:
+            card = cards_by_ref.get((row.enterprise_id, row.card_ref))
+            draft = None if card is None else drafts.setdefault(card.iccid, Draft.of(card))
+            outcome = decide(row, checked[row.id][0], answers.get(row.id), draft, bindings, self.policy, now)
+            outcomes.append((row, outcome))
+        await self._write(conn, outcomes, list(drafts.values()), bindings.callbacks, now)
+        for _, outcome in outcomes:
+            if outcome.status == "VERIFIED":
+                result.verified += 1
+            elif outcome.status == "REJECTED":
+                result.rejected += 1
+            else:
+                result.deferred += 1
+        return result
+
+    async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Any, Outcome]], drafts: list[Draft],
+                     callbacks: dict[int, str], now: dt.datetime) -> None:
+        decided = [{"b_id": row.id, "v_status": o.status, "v_reasons": json.dumps(o.reasons, ensure_ascii=False),
+                    "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
+                   for row, o in outcomes if o.status != "PENDING"]
+        if decided:
+            await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
+                status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
+                decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts")), decided)
+        deferred = [{"b_id": row.id, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
+                     "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
+                    for row, o in outcomes if o.status == "PENDING"]
+        if deferred:
+            await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
+                iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due")), deferred)
+        superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
+        if superseded:
+            await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "VERIFIED")
+                               .values(status="SUPERSEDED"), superseded)
+        await write_drafts(conn, drafts, actor=self.actor, now=now)
+        await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
+        await record(conn, _audit_event(self.actor, outcomes), at=now)
+
+
+def _webhooks(outcomes: list[tuple[Any, Outcome]], callbacks: dict[int, str], now: dt.datetime
+              ) -> list[tuple[int, str, dict[str, Any]]]:
+    events = []
+    for row, o in outcomes:
+        if o.status == "PENDING" or row.enterprise_id not in callbacks:
+            continue
+        base = {"registration_id": row.id, "iccid": o.iccid, "reasons": o.reasons, "occurred_at": now.isoformat()}
+        events.append((row.enterprise_id, f"registration.{o.status.lower()}",
+                       {"event": f"registration.{o.status.lower()}", "status": o.status, **base}))
+        if o.suspended:
+            events.append((row.enterprise_id, "card.suspended", {"event": "card.suspended", "status": "SUSPENDED",
+                                                                 **base}))
+    return events
+
+
+def _audit_event(actor: str, outcomes: list[tuple[Any, Outcome]]) -> Event:
+    detail: dict[str, Any] = {"verified": [], "rejected": [], "deferred": [], "superseded": [], "suspended": []}
+    for row, o in outcomes:
+        if o.status == "VERIFIED":
+            detail["verified"].append([row.id, o.iccid])
+        elif o.status == "REJECTED":
+            detail["rejected"].append([row.id, o.iccid, sorted({x["code"] for x in o.reasons})])
+        else:
+            detail["deferred"].append([row.id, o.iccid])
+        if o.superseded:
+            detail["superseded"].append(o.superseded)
+        if o.suspended:
+            detail["suspended"].append(o.iccid)
+    first = outcomes[0][0].id
+    return Event(actor, "registration.verify_batch", "registration", first, None,
+                 {k: v for k, v in detail.items() if v})
+
+
+__all__ = ["StepResult", "Verifier"]
