@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 from carrier_gateway.db import Database
-from numbering import profile, segments
+from numbering import segments
 from provisioning.cards.issuance import issue_cards
 from provisioning.cards.store import list_cards
 from provisioning.documents import fake, fake_names
@@ -35,10 +35,6 @@ async def build_oem(db: Database, keyring: Keyring, *, cards: int = 10, usage: s
                     callback_url: str | None = None, first_msisdn: int | None = None) -> Oem:
     rng = random.Random(seed)
     async with db.write() as conn:
-        try:
-            await profile.get_profile(conn)
-        except Exception:  # noqa: BLE001 - first OEM of the database: choose the carrier
-            await profile.set_profile(conn, "china-mobile")
         ent = await add_enterprise(conn, name=f"测试汽车{seed}有限公司", uscc=fake.uscc(rng), actor=ACTOR,
                                    callback_url=callback_url)
         key = await create_key(conn, keyring, ent.id, actor=ACTOR)
