@@ -26,3 +26,25 @@ async def enterprise(conn: AsyncConnection, n: int = 1, *, with_destinations: bo
                             ("CALL_CENTRE", CALL_CENTRE)):
             await destinations.add_destination(conn, ent.id, kind, value, actor=ACTOR)
     return ent
+
+
+SEGMENT_FIRST = 1440000000000
+
+
+async def stock(conn: AsyncConnection, enterprise_id: int, *, numbers: int = 1000, prefix_length: int | None = 24,
+                segment: tuple[int, int] = (SEGMENT_FIRST, SEGMENT_FIRST + 99_999)) -> None:
+    """Give an enterprise a number block (and an IP prefix), adding stock if needed."""
+    from numbering import pools, segments
+    from numbering.errors import Conflict as Taken
+
+    try:
+        await segments.add_segment(conn, *segment, label="test")
+    except Taken:
+        pass  # added for an earlier enterprise
+    await segments.allocate_block(conn, enterprise_id, numbers)
+    if prefix_length is not None:
+        try:
+            await pools.add_pool(conn, "10.200.0.0/16", "iov.test")
+        except Taken:
+            pass
+        await pools.allocate_prefix(conn, enterprise_id, prefix_length)

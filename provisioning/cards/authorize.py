@@ -1,0 +1,145 @@
+"""The simulated core network's question: may this card use this service to reach
+this destination now? Also machine-card binding (Anti-Telecom-Fraud Law Art. 12):
+the first IMEI an ACTIVE card attaches with is bound; a different one suspends it.
+
+``authorize(conn, req, write=False)`` only reads and answers ``needs_write`` when the
+answer would bind or suspend; the caller then repeats with ``write=True`` inside a
+write transaction. So the hot path (known card, bound IMEI) is one read transaction.
+
+Destinations per scope: ``PLATFORMS`` and ``TEST_APN`` (factory test) accept an IP
+inside a registered platform prefix (the enterprise APN routes there and nowhere
+else; an ``apn`` given in the request must be the enterprise's); ``INTERNET`` accepts
+any IP; SMS accepts only mobile-terminated messages whose sender is a registered short
+code; voice accepts outgoing calls to 110/119/120/122 and registered call centres.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import netaddr
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from stdnum import luhn
+
+from numbering.dbtypes import utcnow
+from provisioning.audit.trail import Event, record
+from provisioning.cards import lifecycle, services
+from provisioning.cards.store import Card, find_card
+from provisioning.cards.tables import cards
+from provisioning.cards.views import destinations_of
+from provisioning.enterprises.destinations import Destinations, normalize_number
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    service: str
+    destination: str
+    iccid: str | None = None
+    imsi: str | None = None
+    imei: str | None = None
+    #: SMS and voice: MO (the card sends or calls) or MT (the card receives)
+    direction: str = "MO"
+    apn: str | None = None
+    #: data used in the current period (month, or the factory test), if the network knows it
+    used_mb: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    detail: str
+    iccid: str | None = None
+    state: str | None = None
+    needs_write: bool = False
+
+
+def _deny(reason: str, detail: str, card: Card | None = None) -> Decision:
+    return Decision(False, reason, detail, card.iccid if card else None, card.state if card else None)
+
+
+def valid_imei(imei: str) -> bool:
+    """15 digits with a Luhn check digit.
+
+    >>> valid_imei("356938035643809"), valid_imei("356938035643808"), valid_imei("35693803564380")
+    (True, False, False)
+    """
+    return len(imei) == 15 and imei.isascii() and imei.isdigit() and luhn.is_valid(imei)
+
+
+async def authorize(conn: AsyncConnection, req: Request, *, write: bool = False, actor: str = "network",
+                    now: dt.datetime | None = None) -> Decision:
+    if req.service not in services.SERVICES:
+        return _deny("SERVICE_UNKNOWN", f"service must be one of {', '.join(services.SERVICES)}")
+    if (req.iccid is None) == (req.imsi is None):
+        return _deny("CARD_UNKNOWN", "give exactly one of iccid or imsi")
+    card = await find_card(conn, iccid=req.iccid, imsi=req.imsi, for_update=write)
+    if card is None:
+        return _deny("CARD_UNKNOWN", "no such card")
+    if req.imei is not None and card.state == "ACTIVE":
+        if not valid_imei(req.imei):
+            return _deny("IMEI_INVALID", "the IMEI is not 15 digits with a valid check digit", card)
+        if card.imei != req.imei:
+            if not write:
+                return Decision(False, "", "", card.iccid, card.state, needs_write=True)
+            card, refused = await _bind_or_suspend(conn, card, req.imei, actor, now or utcnow())
+            if refused is not None:
+                return refused
+    dest = await destinations_of(conn, card.enterprise_id)
+    g = services.grant(card.usage, card.state, card.real_name_status, req.service, dest)
+    if not g.allowed:
+        return _deny(g.rule, g.reason, card)
+    return _check_destination(card, g, dest, req)
+
+
+async def _bind_or_suspend(conn: AsyncConnection, card: Card, imei: str, actor: str,
+                           now: dt.datetime) -> tuple[Card, Decision | None]:
+    if card.imei is None:
+        bound = await conn.execute(update(cards).where(cards.c.iccid == card.iccid, cards.c.imei.is_(None),
+                                                       cards.c.state == "ACTIVE")
+                                   .values(imei=imei, imei_bound_at=now))
+        if bound.rowcount == 1:
+            await record(conn, Event(actor, "card.imei_bound", "card", card.iccid, card.enterprise_id,
+                                     {"imei_tac": imei[:8]}), at=now)
+            return card, None
+        card = await find_card(conn, iccid=card.iccid) or card
+        if card.imei == imei:
+            return card, None
+    suspended = await lifecycle.suspend(conn, card.iccid, cause="IMEI_CHANGE", actor=actor,
+                                        reason="a device with a different IMEI attached (machine-card binding)",
+                                        now=now, detail={"imei_tac": imei[:8]})
+    return suspended, _deny("IMEI_MISMATCH", "the card is bound to another device; it is now SUSPENDED", suspended)
+
+
+def _check_destination(card: Card, g: services.Grant, dest: Destinations, req: Request) -> Decision:
+    ok = Decision(True, "ALLOWED", g.reason, card.iccid, card.state)
+    if req.service == "data":
+        try:
+            address = netaddr.IPAddress(req.destination.strip())
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            return _deny("DESTINATION_INVALID", "data destination must be an IPv4 or IPv6 address", card)
+        if g.cap_mb is not None and req.used_mb is not None and req.used_mb >= g.cap_mb:
+            return _deny("DATA_CAP_REACHED", f"data cap of {g.cap_mb} MB reached", card)
+        if g.scope == "INTERNET":
+            return ok
+        if req.apn is not None and req.apn.strip().lower() != dest.apn:
+            return _deny("APN_NOT_ALLOWED", f"data only through the enterprise APN {dest.apn}", card)
+        if not dest.reaches_platform(address):
+            return _deny("DESTINATION_NOT_REGISTERED", "the address is outside the registered platform prefixes",
+                         card)
+        return ok
+    number = normalize_number(req.destination)
+    if req.service == "sms":
+        if req.direction != "MT":
+            return _deny("SMS_MO_NOT_ALLOWED", "only mobile-terminated SMS (remote wake-up) is allowed", card)
+        if number not in dest.short_codes:
+            return _deny("SMS_SENDER_NOT_ALLOWED", "the sender is not a registered short code", card)
+        return ok
+    if req.direction != "MO":
+        return _deny("VOICE_MT_NOT_ALLOWED", "only outgoing calls are allowed", card)
+    if number not in services.EMERGENCY_NUMBERS and number not in dest.call_centres:
+        return _deny("VOICE_NUMBER_NOT_ALLOWED", "the number is neither an emergency nor a call-centre number",
+                     card)
+    return ok
