@@ -45,3 +45,15 @@ async def explain(conn: AsyncConnection, iccid: str, *, enterprise_id: int | Non
     return {"iccid": card.iccid, "usage": card.usage, "state": card.state,
             "real_name_status": card.real_name_status, "ceiling": services.CEILINGS[card.usage],
             "services": [g.to_dict() for g in grants.values()]}
+
+
+async def card_dicts(conn: AsyncConnection, found: list[Card]) -> list[dict[str, Any]]:
+    """Many cards with their services (destinations read once per enterprise)."""
+    dest: dict[int, Destinations] = {}
+    out = []
+    for card in found:
+        if card.enterprise_id not in dest:
+            dest[card.enterprise_id] = await destinations_of(conn, card.enterprise_id)
+        grants = services.effective_services(card.usage, card.state, card.real_name_status, dest[card.enterprise_id])
+        out.append(card_dict(card, grants))
+    return out
