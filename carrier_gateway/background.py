@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
+from carrier_gateway.metrics import METRICS
 from carrier_gateway.oem import AUTHORITY, NONCES
+from carrier_gateway.webhooks import WEBHOOKS, WebhookSender
 from carrier_gateway.workers import Worker, Workers
 from provisioning.registrations.verify import Verifier
 
@@ -20,6 +22,7 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
     settings, db = app[SETTINGS], app[DB]
     workers = Workers()
     app[WORKERS] = workers
+    sender: WebhookSender | None = None
     if settings.workers > 0:
         verifier = Verifier(write=db.write, keyring=app[KEYRING], authority=app[AUTHORITY],
                             policy=settings.policy(), batch_size=settings.verify_batch_size,
@@ -33,8 +36,12 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
             workers.add(Worker(VERIFY, verify_step, idle_seconds=0.2, max_idle_seconds=2.0))
         nonces = app[NONCES]
         workers.add(Worker("nonce-expiry", nonces.purge, idle_seconds=60, max_idle_seconds=60))
+        sender = WebhookSender(db, app[KEYRING], metrics=app[METRICS])
+        workers.add(Worker(WEBHOOKS, sender.step, idle_seconds=0.5, max_idle_seconds=5.0))
     workers.start()
     try:
         yield
     finally:
         await workers.stop(timeout=settings.shutdown_timeout)
+        if sender is not None:  # after the workers: a delivery in progress finishes first
+            await sender.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering import pools, segments
@@ -24,6 +24,8 @@ from provisioning.cards.errors import CardInvalid, IllegalTransition
 from provisioning.cards.states import REAL_NAME_STATUSES, STATES, SUSPENSION_CAUSES, can_transition, explain_transition
 from provisioning.cards.store import Card, get_card
 from provisioning.cards.tables import card_history, cards
+from provisioning.enterprises.tables import enterprises
+from provisioning.outbox import queue as outbox
 
 
 async def _move(conn: AsyncConnection, card: Card, target: str, *, actor: str, reason: str,
@@ -86,8 +88,33 @@ async def suspend(conn: AsyncConnection, iccid: str, *, cause: str, actor: str, 
     if cause not in SUSPENSION_CAUSES:
         raise CardInvalid(f"cause must be one of {', '.join(SUSPENSION_CAUSES)}", field="cause")
     card = await get_card(conn, iccid=iccid, enterprise_id=enterprise_id, for_update=True)
-    return await _move(conn, card, "SUSPENDED", actor=actor, reason=_reason(reason), now=now or utcnow(),
-                       values={"suspension_cause": cause}, detail={"cause": cause, **(detail or {})})
+    now = now or utcnow()
+    suspended = await _move(conn, card, "SUSPENDED", actor=actor, reason=_reason(reason), now=now,
+                            values={"suspension_cause": cause}, detail={"cause": cause, **(detail or {})})
+    await _announce_suspension(conn, suspended, cause, now)
+    return suspended
+
+
+#: the webhook's reason per cause (fixed texts: an ops reason is free text and stays internal)
+_SUSPENSION_REASONS = {
+    "IMEI_CHANGE": ("imei", "a device with a different IMEI attached (machine-card binding)"),
+    "REVERIFICATION_REJECTED": ("stage", "the re-verification was rejected"),
+    "OPS": (None, "suspended by the carrier"),
+}
+
+
+async def _announce_suspension(conn: AsyncConnection, card: Card, cause: str, now: dt.datetime) -> None:
+    """A card.suspended webhook (CONTRACT.md body) through the outbox, in this
+    transaction, for an enterprise with a callback URL."""
+    callback = (await conn.execute(select(enterprises.c.callback_url)
+                                   .where(enterprises.c.id == card.enterprise_id))).scalar()
+    if not callback:
+        return
+    field, message = _SUSPENSION_REASONS[cause]
+    await outbox.enqueue(conn, card.enterprise_id, "card.suspended", {
+        "event": "card.suspended", "registration_id": card.registration_id, "iccid": card.iccid,
+        "status": "SUSPENDED", "reasons": [{"code": cause, "field": field, "message": message}],
+        "occurred_at": now.isoformat()})
 
 
 async def set_real_name_status(conn: AsyncConnection, iccid: str, status: str, *, actor: str,
