@@ -23,6 +23,7 @@ BRANCHES: dict[str, str] = {
     "registrations": "provisioning.registrations.tables",
     "audit": "provisioning.audit.tables",
     "outbox": "provisioning.outbox.tables",
+    "backfill": "provisioning.backfill.tables",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from provisioning.audit import tables as audit_tables  # noqa: F401
+from provisioning.backfill import tables as backfill_tables  # noqa: F401
 from provisioning.cards import tables as card_tables  # noqa: F401
 from provisioning.enterprises import tables as enterprise_tables  # noqa: F401
 from provisioning.meta import metadata
