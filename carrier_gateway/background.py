@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
+from carrier_gateway.jobs_worker import add_job_workers
 from carrier_gateway.metrics import METRICS
 from carrier_gateway.oem import AUTHORITY, NONCES
 from carrier_gateway.webhooks import WEBHOOKS, WebhookSender
@@ -36,6 +37,7 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
             workers.add(Worker(VERIFY, verify_step, idle_seconds=0.2, max_idle_seconds=2.0))
         nonces = app[NONCES]
         workers.add(Worker("nonce-expiry", nonces.purge, idle_seconds=60, max_idle_seconds=60))
+        add_job_workers(workers, db, app[KEYRING], settings, on_created=lambda n: workers.wake(VERIFY))
         sender = WebhookSender(db, app[KEYRING], metrics=app[METRICS])
         workers.add(Worker(WEBHOOKS, sender.step, idle_seconds=0.5, max_idle_seconds=5.0))
     workers.start()

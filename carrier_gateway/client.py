@@ -8,6 +8,7 @@ simulator, and a working example for OEM integration engineers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -28,6 +29,14 @@ class ApiError(Exception):
         self.status = status
         self.problem = dict(problem)
         self.code = problem.get("code")
+
+
+def _problem(data: bytes) -> dict[str, Any]:
+    try:
+        problem = json.loads(data)
+    except ValueError:
+        problem = None
+    return problem if isinstance(problem, dict) else {"detail": data[:200].decode("utf-8", "replace")}
 
 
 def _dumps(obj: Any) -> bytes:
@@ -121,7 +130,7 @@ class OemClient(_Base):
                                       headers=headers) as resp:
             data = await resp.read()
             if resp.status >= 400:
-                raise ApiError(resp.status, json.loads(data))
+                raise ApiError(resp.status, _problem(data))
             return json.loads(data)
 
     async def registration(self, registration_id: str) -> Any:
@@ -146,8 +155,32 @@ class OemClient(_Base):
         return await self.call("GET", f"/v1/jobs/{job_id}")
 
     async def job_results(self, job_id: str) -> list[Any]:
-        data = await self.call("GET", f"/v1/jobs/{job_id}/results", raw=True)
-        return [json.loads(line) for line in data.splitlines() if line.strip()]
+        """Every result line of a job, in line order (see iter_job_results for large jobs)."""
+        return [item async for item in self.iter_job_results(job_id)]
+
+    async def iter_job_results(self, job_id: str, *, after: int = 0) -> AsyncIterator[dict[str, Any]]:
+        """The job's result lines as they stream in, without holding them all."""
+        assert self._session is not None, "use `async with` or pass a session"
+        path = f"/v1/jobs/{job_id}/results" + (f"?after={after}" if after else "")
+        async with self._session.get(self.base_url + path, headers=self._headers("GET", path, b"")) as resp:
+            if resp.status >= 400:
+                raise ApiError(resp.status, _problem(await resp.read()))
+            async for line in resp.content:  # one JSON document per line
+                if line.strip():
+                    yield json.loads(line)
+
+    async def wait_for_job(self, job_id: str, *, until: Iterable[str] = ("COMPLETED",), timeout: float = 300.0,
+                           interval: float = 0.2) -> Any:
+        """Poll the job until its status is one of ``until``; returns its last progress."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        wanted = set(until)
+        while True:
+            progress = await self.job(job_id)
+            if progress["status"] in wanted:
+                return progress
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"job {job_id} is still {progress['status']} after {timeout:g} s")
+            await asyncio.sleep(interval)
 
 
 class OpsClient(_Base):

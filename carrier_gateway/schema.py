@@ -24,6 +24,7 @@ BRANCHES: dict[str, str] = {
     "audit": "provisioning.audit.tables",
     "outbox": "provisioning.outbox.tables",
     "backfill": "provisioning.backfill.tables",
+    "jobs": "provisioning.jobs.tables",
 }
 
 

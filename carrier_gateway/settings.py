@@ -43,6 +43,8 @@ class Settings:
     #: seconds a claimed registration stays with its verifier before another may take it
     verify_lease_seconds: int = 60
     verify_batch_size: int = 500
+    #: seconds a claimed job chunk stays with its ingesting worker before another may take it
+    job_lease_seconds: int = 60
     #: sandbox identity authority fault injection: added latency (s) and failure rate (0-1)
     authority_latency: float = 0.0
     authority_failure_rate: float = 0.0
@@ -68,6 +70,7 @@ class Settings:
         "backfill_deadline": "CARRIER_BACKFILL_DEADLINE",
         "verify_lease_seconds": "CARRIER_VERIFY_LEASE_SECONDS",
         "verify_batch_size": "CARRIER_VERIFY_BATCH_SIZE",
+        "job_lease_seconds": "CARRIER_JOB_LEASE_SECONDS",
         "authority_latency": "CARRIER_AUTHORITY_LATENCY",
         "authority_failure_rate": "CARRIER_AUTHORITY_FAILURE_RATE",
         "log_level": "CARRIER_LOG_LEVEL",
@@ -98,6 +101,8 @@ class Settings:
             raise SettingsError("CARRIER_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
         if self.workers < 0:
             raise SettingsError("workers must be 0 or more")
+        if self.job_lease_seconds < 1:
+            raise SettingsError("CARRIER_JOB_LEASE_SECONDS must be 1 or more")
         if not 0.0 <= self.authority_failure_rate <= 1.0:
             raise SettingsError("CARRIER_AUTHORITY_FAILURE_RATE must be between 0 and 1")
         try:

@@ -1,0 +1,122 @@
+"""Schemas and examples of back-registration jobs (OEM /v1/jobs and ops /ops/v1/jobs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from carrier_gateway.api.oem_models import ReasonOut
+from provisioning.registrations.records import EXAMPLE
+
+JobStatus = Literal["RECEIVING", "RECEIVED", "INGESTING", "VERIFYING", "COMPLETED", "ABANDONED"]
+StoredStatus = Literal["RECEIVING", "RECEIVED", "INGESTING", "INGESTED", "ABANDONED"]
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status: Literal["RECEIVED"]
+    lines_received: int = Field(description="non-blank lines (records) stored")
+    bytes: int
+    sha256: str = Field(description="SHA-256 of the body as received")
+
+
+class RegistrationCounts(BaseModel):
+    PENDING: int
+    VERIFIED: int
+    REJECTED: int
+    SUPERSEDED: int
+
+
+class JobOut(BaseModel):
+    job_id: str
+    status: JobStatus = Field(description="RECEIVED, INGESTING, VERIFYING (every line ingested, some registrations "
+                                          "PENDING) or COMPLETED (every line has a final outcome)")
+    enterprise_id: int
+    actor: str
+    bytes: int
+    sha256: str | None
+    lines_received: int
+    last_line: int = Field(description="the last physical line number of the file")
+    lines_ingested: int
+    lines_invalid: int
+    registrations_created: int = Field(description="lines whose registration this job created; the other valid "
+                                                   "lines found an identical record accepted before")
+    chunks: int
+    chunks_done: int
+    registrations: RegistrationCounts = Field(description="per ingested line, its registration's current status")
+    created_at: dt.datetime
+    received_at: dt.datetime | None
+    ingested_at: dt.datetime | None
+
+
+class JobResultLine(BaseModel):
+    """One line of the results (JSON Lines): a stored line has its registration's id,
+    status and reasons; an invalid line has status REJECTED, no registration, and errors."""
+
+    line: int
+    registration_id: str | None
+    status: Literal["PENDING", "VERIFIED", "REJECTED", "SUPERSEDED"] | None
+    reasons: list[ReasonOut] | None = None
+    errors: list[ReasonOut] | None = None
+
+
+class ResultsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    after: int = Field(default=0, ge=0, description="only lines after this line number (to resume a download)")
+
+
+class JobSummary(BaseModel):
+    job_id: str
+    status: StoredStatus
+    enterprise_id: int
+    actor: str
+    bytes: int
+    sha256: str | None
+    lines_received: int
+    last_line: int
+    lines_ingested: int
+    lines_invalid: int
+    registrations_created: int
+    chunks: int
+    chunks_done: int
+    created_at: dt.datetime
+    received_at: dt.datetime | None
+    ingested_at: dt.datetime | None
+
+
+class JobList(BaseModel):
+    items: list[JobSummary]
+    next_cursor: str | None
+
+
+class JobListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enterprise_id: int | None = None
+    status: StoredStatus | None = None
+    cursor: str | None = Field(default=None, max_length=40, description="next_cursor of the previous page")
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+_BAD = {**EXAMPLE, "iccid": "89860012345678901244", "subject": {**EXAMPLE["subject"], "id_expires": "2020-01-01"}}
+UPLOAD_EXAMPLE = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (EXAMPLE, _BAD)) + '{"iccid": "8986"}\n'
+ACCEPTED_EXAMPLE = {"job_id": "j0193a1b2c3d4e5f6a7b8c9", "status": "RECEIVED", "lines_received": 3, "bytes": 1290,
+                    "sha256": "9f2c" + "0" * 60}
+_SUMMARY = {"job_id": "j0193a1b2c3d4e5f6a7b8c9", "status": "INGESTED", "enterprise_id": 1, "actor": "oem:ak_5f0c8e2a",
+            "bytes": 1290, "sha256": "9f2c" + "0" * 60, "lines_received": 3, "last_line": 3, "lines_ingested": 3,
+            "lines_invalid": 1, "registrations_created": 2, "chunks": 1, "chunks_done": 1,
+            "created_at": "2026-11-28T08:00:00Z", "received_at": "2026-11-28T08:00:00Z",
+            "ingested_at": "2026-11-28T08:00:01Z"}
+JOB_EXAMPLE = {**_SUMMARY, "status": "COMPLETED",
+               "registrations": {"PENDING": 0, "VERIFIED": 1, "REJECTED": 1, "SUPERSEDED": 0}}
+LIST_EXAMPLE = {"items": [_SUMMARY], "next_cursor": None}
+RESULTS_EXAMPLE = "\n".join(json.dumps(x, ensure_ascii=False) for x in (
+    {"line": 1, "registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "VERIFIED", "reasons": []},
+    {"line": 2, "registration_id": "r0193a1b2c3d4e5f6a7b8d0", "status": "REJECTED",
+     "reasons": [{"code": "ID_EXPIRED", "field": "subject.id_expires",
+                  "message": "the document expired on 2020-01-01"}]},
+    {"line": 3, "registration_id": None, "status": "REJECTED",
+     "errors": [{"code": "SCHEMA_INVALID", "field": "iccid", "message": "String should have at least 18 characters"}]},
+)) + "\n"

@@ -1,0 +1,1 @@
+"""JSON Lines back-registration jobs: received in encrypted chunks, ingested by workers."""

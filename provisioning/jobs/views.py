@@ -1,0 +1,98 @@
+"""What OEMs and operators see of a job: progress, per-line results (in pages), lists.
+
+The public status is the stored one, except that an INGESTED job is VERIFYING while any
+of its lines' registrations is PENDING and COMPLETED once none is. Registration counts
+are per line (a line that found an earlier registration counts that registration's
+status), read from the registrations themselves, so they follow verification live.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from provisioning.jobs.errors import JobNotFound
+from provisioning.jobs.tables import job_results as jr
+from provisioning.jobs.tables import jobs
+from provisioning.registrations.tables import registrations as r
+
+REGISTRATION_STATUSES = ("PENDING", "VERIFIED", "REJECTED", "SUPERSEDED")
+#: stored statuses an OEM never sees: the upload was not (yet) answered
+UNANSWERED = ("RECEIVING", "ABANDONED")
+_FIELDS = ("enterprise_id", "actor", "bytes", "sha256", "lines_received", "last_line", "lines_ingested",
+           "lines_invalid", "registrations_created", "chunks", "chunks_done", "created_at", "received_at",
+           "ingested_at")
+
+
+def _public_status(stored: str, pending: int) -> str:
+    if stored == "INGESTED":
+        return "VERIFYING" if pending else "COMPLETED"
+    return stored
+
+
+async def _row(conn: AsyncConnection, job_id: str, enterprise_id: int | None) -> Any:
+    query = select(jobs).where(jobs.c.id == job_id)
+    if enterprise_id is not None:
+        query = query.where(jobs.c.enterprise_id == enterprise_id, jobs.c.status.not_in(UNANSWERED))
+    row = (await conn.execute(query)).first()
+    if row is None:
+        raise JobNotFound(f"no job {job_id[:40]}")
+    return row
+
+
+async def registration_counts(conn: AsyncConnection, job_id: str) -> dict[str, int]:
+    rows = await conn.execute(select(r.c.status, func.count()).select_from(jr.join(r, r.c.id == jr.c.registration_id))
+                              .where(jr.c.job_id == job_id).group_by(r.c.status))
+    counts = dict.fromkeys(REGISTRATION_STATUSES, 0)
+    counts.update({status: n for status, n in rows.all()})
+    return counts
+
+
+async def job_view(conn: AsyncConnection, job_id: str, *, enterprise_id: int | None) -> dict[str, Any]:
+    """A job's progress. Scoped to ``enterprise_id`` (None: any, for ops): another
+    enterprise's job, or an upload never answered, is not found, like a missing one."""
+    row = await _row(conn, job_id, enterprise_id)
+    counts = await registration_counts(conn, job_id)
+    return {"job_id": row.id, "status": _public_status(row.status, counts["PENDING"]),
+            **{f: getattr(row, f) for f in _FIELDS}, "registrations": counts}
+
+
+async def result_page(conn: AsyncConnection, job_id: str, *, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+    """Results of the lines after line ``after``, in line order: a stored line gives its
+    registration's current status and reasons, an invalid one its errors."""
+    rows = await conn.execute(
+        select(jr.c.line, jr.c.registration_id, jr.c.errors, r.c.status, r.c.reasons)
+        .select_from(jr.outerjoin(r, r.c.id == jr.c.registration_id))
+        .where(jr.c.job_id == job_id, jr.c.line > after).order_by(jr.c.line).limit(limit))
+    out = []
+    for row in rows:
+        if row.registration_id is None:
+            out.append({"line": row.line, "registration_id": None, "status": "REJECTED",
+                        "errors": json.loads(row.errors or "[]")})
+        else:
+            out.append({"line": row.line, "registration_id": row.registration_id, "status": row.status,
+                        "reasons": json.loads(row.reasons) if row.reasons else []})
+    return out
+
+
+async def check_job(conn: AsyncConnection, job_id: str, *, enterprise_id: int | None) -> None:
+    """Raise JobNotFound unless the job exists (for this enterprise, if given)."""
+    await _row(conn, job_id, enterprise_id)
+
+
+async def list_jobs(conn: AsyncConnection, *, enterprise_id: int | None = None, status: str | None = None,
+                    before: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Newest first (ids are time-ordered); ``before`` is the last id of the previous page.
+    Summaries only: stored status and line counters, no registration counts."""
+    query = select(jobs).order_by(jobs.c.id.desc()).limit(limit)
+    if enterprise_id is not None:
+        query = query.where(jobs.c.enterprise_id == enterprise_id)
+    if status is not None:
+        query = query.where(jobs.c.status == status)
+    if before is not None:
+        query = query.where(jobs.c.id < before)
+    return [{"job_id": row.id, "status": row.status, **{f: getattr(row, f) for f in _FIELDS}}
+            for row in await conn.execute(query)]
