@@ -16,6 +16,7 @@ from carrier_gateway.routing import Principal, Unauthenticated
 from carrier_gateway.tables import ops_tokens
 from numbering.dbtypes import utcnow
 from numbering.errors import Invalid, NotFound
+from provisioning.audit.trail import Event, record
 
 ROLES = ("ops", "auditor", "regulator")
 TOKEN_PREFIX = "cop_"
@@ -33,24 +34,38 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(conn: AsyncConnection, role: str, label: str = "") -> IssuedToken:
+async def create_token(conn: AsyncConnection, role: str, label: str = "", *, actor: str = "system") -> IssuedToken:
+    """A new token (audited: who created it and its role; the label may name a person, so
+    it stays out of the trail)."""
     if role not in ROLES:
         raise Invalid(f"unknown role {role!r}: use one of {', '.join(ROLES)}", field="role")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     result = await conn.execute(
         insert(ops_tokens).values(token_hash=_hash(token), role=role, label=label).returning(ops_tokens.c.id)
     )
-    return IssuedToken(id=result.scalar_one(), role=role, token=token)
+    token_id = result.scalar_one()
+    await record(conn, Event(actor, "ops_token.created", "ops_token", token_id, None, {"role": role}))
+    return IssuedToken(id=token_id, role=role, token=token)
 
 
-async def revoke_token(conn: AsyncConnection, token_id: int) -> None:
+async def revoke_token(conn: AsyncConnection, token_id: int, *, actor: str = "system") -> None:
     result = await conn.execute(
         update(ops_tokens)
         .where(ops_tokens.c.id == token_id, ops_tokens.c.revoked_at.is_(None))
         .values(revoked_at=utcnow())
+        .returning(ops_tokens.c.role)
     )
-    if result.rowcount == 0:
+    role = result.scalar_one_or_none()
+    if role is None:
         raise NotFound(f"no active ops token with id {token_id}")
+    await record(conn, Event(actor, "ops_token.revoked", "ops_token", token_id, None, {"role": role}))
+
+
+async def token_role(conn: AsyncConnection, token: str) -> tuple[int, str] | None:
+    """``(id, role)`` of an active token, or None (for commands that act as a token holder)."""
+    row = (await conn.execute(select(ops_tokens.c.id, ops_tokens.c.role).where(
+        ops_tokens.c.token_hash == _hash(token.strip()), ops_tokens.c.revoked_at.is_(None)))).first()
+    return (row.id, row.role) if row else None
 
 
 async def list_tokens(conn: AsyncConnection) -> list[dict[str, object]]:

@@ -12,6 +12,7 @@ from aiohttp import web
 from carrier_gateway import ops_auth
 from carrier_gateway.app import create_app
 from carrier_gateway.commands.base import CarrierGroup, command, emit, ensure_schema, run, state, table
+from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database, describe
 from carrier_gateway.logs import AccessLogger, configure_logging
 from carrier_gateway.migrate import upgrade
@@ -93,7 +94,7 @@ def token_create(role: str, label: str) -> None:
 
     async def go(db: Database) -> ops_auth.IssuedToken:
         async with db.write() as conn:
-            return await ops_auth.create_token(conn, role, label)
+            return await ops_auth.create_token(conn, role, label, actor=cli_actor())
 
     issued = run(go)
     emit({"token": issued.token, "id": issued.id, "role": issued.role},
@@ -120,7 +121,7 @@ def token_revoke(token_id: int) -> None:
 
     async def go(db: Database) -> None:
         async with db.write() as conn:
-            await ops_auth.revoke_token(conn, token_id)
+            await ops_auth.revoke_token(conn, token_id, actor=cli_actor())
 
     run(go)
     emit({"id": token_id, "revoked": True}, f"token {token_id} revoked")
