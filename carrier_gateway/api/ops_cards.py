@@ -29,7 +29,7 @@ def iccid(request: web.Request) -> str:
 @router.get("/ops/v1/cards", summary="List cards (cursor pagination, at most 500 a page)", auth="ops",
             roles=READERS, query=m.CardQuery, response=m.CardList,
             response_example={"items": [_CARD], "next_cursor": "89860400000000000015"})
-async def list_cards(request: web.Request, call: Call) -> web.Response:
+async def ops_list_cards(request: web.Request, call: Call) -> web.Response:
     q: m.CardQuery = call.query
     async with request.app[DB].read() as conn:
         page = await store.list_cards(conn, enterprise_id=q.enterprise_id, state=q.state, usage=q.usage,
@@ -40,7 +40,7 @@ async def list_cards(request: web.Request, call: Call) -> web.Response:
 
 @router.get(C, summary="One card with its effective services", auth="ops", roles=READERS, response=m.CardOut,
             errors=(404,), response_example=_CARD)
-async def get_card(request: web.Request, call: Call) -> web.Response:
+async def ops_get_card(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         return json_response(await views.card_view(conn, iccid(request)))
 
@@ -53,7 +53,7 @@ async def get_card(request: web.Request, call: Call) -> web.Response:
                               "reason": "factory test: data through APN iov-e1.carrier to the enterprise's "
                                         "platform prefixes, capped at 50 MB",
                               "destinations": ["203.0.113.0/24"], "cap_mb": 50}]})
-async def explain_card(request: web.Request, call: Call) -> web.Response:
+async def ops_explain_card(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         return json_response(await views.explain(conn, iccid(request)))
 
@@ -62,7 +62,7 @@ async def explain_card(request: web.Request, call: Call) -> web.Response:
             roles={"ops", "auditor", "regulator"}, response=m.HistoryList, errors=(404,),
             response_example={"items": [{"at": "2026-11-28T08:00:00Z", "from_state": "INVENTORY",
                                          "to_state": "TEST", "actor": "ops:1", "reason": "factory test"}]})
-async def card_history(request: web.Request, call: Call) -> web.Response:
+async def ops_card_history(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         items = await store.history(conn, iccid(request))
     return json_response({"items": [h.to_dict() for h in items]})
@@ -75,7 +75,7 @@ async def card_history(request: web.Request, call: Call) -> web.Response:
                          "CARD_STATE_CONFLICT naming the current state.",
              auth="ops", roles={"ops"}, body=m.TransitionIn, response=m.CardOut, errors=(404, 409),
              response_example=_CARD)
-async def transition_card(request: web.Request, call: Call) -> web.Response:
+async def ops_transition_card(request: web.Request, call: Call) -> web.Response:
     body: m.TransitionIn = call.body
     async with request.app[DB].write() as conn:
         card = await lifecycle.transition(conn, iccid(request), body.to, actor=actor(call), reason=body.reason)

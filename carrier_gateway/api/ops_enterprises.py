@@ -33,7 +33,7 @@ def enterprise_id(request: web.Request) -> int:
 @router.post("/ops/v1/enterprises", summary="Record a purchasing enterprise (OEM or authorised AGENT)",
              auth="ops", roles={"ops"}, body=m.EnterpriseIn, response=m.EnterpriseOut, status=201,
              errors=(404, 409), response_example=_EXAMPLE)
-async def create_enterprise(request: web.Request, call: Call) -> web.Response:
+async def ops_create_enterprise(request: web.Request, call: Call) -> web.Response:
     body: m.EnterpriseIn = call.body
     async with request.app[DB].write() as conn:
         ent = await registry.add_enterprise(conn, actor=actor(call), **body.model_dump())
@@ -42,7 +42,7 @@ async def create_enterprise(request: web.Request, call: Call) -> web.Response:
 
 @router.get("/ops/v1/enterprises", summary="List enterprises", auth="ops", roles=READERS,
             response=m.EnterpriseList, response_example={"items": [_EXAMPLE]})
-async def list_enterprises(request: web.Request, call: Call) -> web.Response:
+async def ops_list_enterprises(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         items = await registry.list_enterprises(conn)
     return json_response({"items": [e.to_dict() for e in items]})
@@ -52,7 +52,7 @@ async def list_enterprises(request: web.Request, call: Call) -> web.Response:
             response=m.EnterpriseOut, errors=(404,),
             response_example={**_EXAMPLE, "destinations": {"PLATFORM_PREFIX": ["203.0.113.0/24"],
                                                            "SHORT_CODE": ["1065800001"], "CALL_CENTRE": []}})
-async def get_enterprise(request: web.Request, call: Call) -> web.Response:
+async def ops_get_enterprise(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         ent = await registry.get_enterprise(conn, enterprise_id(request))
         dest = await destinations.list_destinations(conn, ent.id)
@@ -62,7 +62,7 @@ async def get_enterprise(request: web.Request, call: Call) -> web.Response:
 @router.route("PATCH", E, summary="Change the name, callback URL or (AGENT) authorisation end", auth="ops",
               roles={"ops"}, body=m.EnterprisePatch, response=m.EnterpriseOut, errors=(404,),
               response_example=_EXAMPLE)
-async def update_enterprise(request: web.Request, call: Call) -> web.Response:
+async def ops_update_enterprise(request: web.Request, call: Call) -> web.Response:
     body: m.EnterprisePatch = call.body
     async with request.app[DB].write() as conn:
         ent = await registry.update_enterprise(conn, enterprise_id(request), actor=actor(call),
@@ -74,7 +74,7 @@ async def update_enterprise(request: web.Request, call: Call) -> web.Response:
              "(at most 10 of each)", auth="ops", roles={"ops"}, body=m.DestinationIn, response=m.Destinations,
              status=201, errors=(404, 409),
              response_example={"PLATFORM_PREFIX": ["203.0.113.0/24"], "SHORT_CODE": [], "CALL_CENTRE": []})
-async def add_destination(request: web.Request, call: Call) -> web.Response:
+async def ops_add_destination(request: web.Request, call: Call) -> web.Response:
     body: m.DestinationIn = call.body
     async with request.app[DB].write() as conn:
         await destinations.add_destination(conn, enterprise_id(request), body.kind, body.value, actor=actor(call))
@@ -84,7 +84,7 @@ async def add_destination(request: web.Request, call: Call) -> web.Response:
 
 @router.delete(E + "/destinations", summary="Remove a registered destination", auth="ops", roles={"ops"},
                query=m.DestinationIn, response=m.Destinations, errors=(404,))
-async def remove_destination(request: web.Request, call: Call) -> web.Response:
+async def ops_remove_destination(request: web.Request, call: Call) -> web.Response:
     q: m.DestinationIn = call.query
     async with request.app[DB].write() as conn:
         await destinations.remove_destination(conn, enterprise_id(request), q.kind, q.value, actor=actor(call))

@@ -23,7 +23,7 @@ _KEY = {"key_id": "ak_5f0c8e2a9b7d41c3e6f2", "enterprise_id": 1, "label": "TSP",
 @router.post(E + "/keys", summary="Create API credentials; the secret is in this answer only", auth="ops",
              roles={"ops"}, body=m.KeyIn, response=m.IssuedKey, status=201, errors=(404,),
              response_example=_ISSUED)
-async def create_key(request: web.Request, call: Call) -> web.Response:
+async def ops_create_key(request: web.Request, call: Call) -> web.Response:
     body: m.KeyIn = call.body
     async with request.app[DB].write() as conn:
         issued = await credentials.create_key(conn, request.app[KEYRING], enterprise_id(request),
@@ -34,7 +34,7 @@ async def create_key(request: web.Request, call: Call) -> web.Response:
 
 @router.get(E + "/keys", summary="List an enterprise's keys and their status (never secrets)", auth="ops",
             roles={"ops", "auditor"}, response=m.KeyList, errors=(404,), response_example={"items": [_KEY]})
-async def list_keys(request: web.Request, call: Call) -> web.Response:
+async def ops_list_keys(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         items = await credentials.list_keys(conn, enterprise_id(request))
     return json_response({"items": [k.to_dict() for k in items]})
@@ -43,7 +43,7 @@ async def list_keys(request: web.Request, call: Call) -> web.Response:
 @router.post(K + "/rotation", summary="Rotate a key: a new key now, the old one valid for a grace period",
              auth="ops", roles={"ops"}, body=m.RotateIn, response=m.IssuedKey, status=201, errors=(404, 409),
              response_example=_ISSUED)
-async def rotate_key(request: web.Request, call: Call) -> web.Response:
+async def ops_rotate_key(request: web.Request, call: Call) -> web.Response:
     body: m.RotateIn = call.body
     async with request.app[DB].write() as conn:
         issued = await credentials.rotate_key(conn, request.app[KEYRING], request.match_info["key_id"],
@@ -54,7 +54,7 @@ async def rotate_key(request: web.Request, call: Call) -> web.Response:
 
 @router.delete(K, summary="Revoke a key at once", auth="ops", roles={"ops"}, response=m.KeyOut, errors=(404, 409),
                response_example={**_KEY, "status": "REVOKED", "revoked_at": "2026-11-28T09:00:00Z"})
-async def revoke_key(request: web.Request, call: Call) -> web.Response:
+async def ops_revoke_key(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
         info = await credentials.revoke_key(conn, request.match_info["key_id"], actor=actor(call))
     return json_response(info.to_dict())

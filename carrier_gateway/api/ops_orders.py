@@ -26,7 +26,7 @@ _ORDER = {"order_id": 1, "enterprise_id": 1, "usage": "TBOX", "static_ip": False
                          "`carrier cards issue`, which shows progress.",
              auth="ops", roles={"ops"}, body=m.OrderIn, response=m.OrderOut, status=201, errors=(403, 404, 409),
              response_example=_ORDER)
-async def create_order(request: web.Request, call: Call) -> web.Response:
+async def ops_create_order(request: web.Request, call: Call) -> web.Response:
     body: m.OrderIn = call.body
     db = request.app[DB]
     async with db.write() as conn:
@@ -38,14 +38,14 @@ async def create_order(request: web.Request, call: Call) -> web.Response:
 
 @router.post(ORDER + "/resume", summary="Continue an interrupted order from its last committed chunk", auth="ops",
              roles={"ops"}, response=m.OrderOut, errors=(404, 409), response_example=_ORDER)
-async def resume_order(request: web.Request, call: Call) -> web.Response:
+async def ops_resume_order(request: web.Request, call: Call) -> web.Response:
     order = await issuance.run_order(request.app[DB].write, int(request.match_info["order_id"]), actor=actor(call))
     return json_response(order.to_dict())
 
 
 @router.get(ORDER, summary="One order and its progress", auth="ops", roles=READERS, response=m.OrderOut,
             errors=(404,), response_example=_ORDER)
-async def get_order(request: web.Request, call: Call) -> web.Response:
+async def ops_get_order(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         order = await orders.get_order(conn, int(request.match_info["order_id"]))
     return json_response(order.to_dict())
@@ -53,7 +53,7 @@ async def get_order(request: web.Request, call: Call) -> web.Response:
 
 @router.get("/ops/v1/orders", summary="Recent orders (newest first)", auth="ops", roles=READERS,
             query=m.OrderQuery, response=m.OrderList, response_example={"items": [_ORDER]})
-async def list_orders(request: web.Request, call: Call) -> web.Response:
+async def ops_list_orders(request: web.Request, call: Call) -> web.Response:
     q: m.OrderQuery = call.query
     async with request.app[DB].read() as conn:
         items = await orders.list_orders(conn, enterprise_id=q.enterprise_id, status=q.status)

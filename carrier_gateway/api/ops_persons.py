@@ -27,7 +27,7 @@ ROSTER_COLUMNS = ("enterprise_id", "enterprise_name", "uscc", "kind", "role", "n
 @router.post(E + "/persons", summary="Name the responsible person for a role (ends the previous one's term)",
              auth="ops", roles={"ops"}, body=m.PersonIn, response=m.PersonOut, status=201, errors=(404,),
              response_example=_PERSON)
-async def add_person(request: web.Request, call: Call) -> web.Response:
+async def ops_add_person(request: web.Request, call: Call) -> web.Response:
     body: m.PersonIn = call.body
     async with request.app[DB].write() as conn:
         person = await persons.add_person(conn, request.app[KEYRING], enterprise_id(request), actor=actor(call),
@@ -38,7 +38,7 @@ async def add_person(request: web.Request, call: Call) -> web.Response:
 @router.get(E + "/persons", summary="Responsible persons serving now, on a date, or the full history (masked)",
             auth="ops", roles=READERS, query=m.PersonQuery, response=m.PersonList, errors=(404,),
             response_example={"items": [_PERSON]})
-async def list_persons(request: web.Request, call: Call) -> web.Response:
+async def ops_list_persons(request: web.Request, call: Call) -> web.Response:
     q: m.PersonQuery = call.query
     async with request.app[DB].read() as conn:
         items = await persons.list_persons(conn, request.app[KEYRING], enterprise_id(request),
@@ -61,7 +61,7 @@ def roster_csv(rows: list[dict[str, object]]) -> str:
             response_example={"on": "2026-11-28T15:59:59Z", "items": [{
                 "enterprise_id": 1, "enterprise_name": "某某汽车有限公司", "uscc": "91350100M000100Y43",
                 "kind": "OEM", **{k: v for k, v in _PERSON.items() if k in ROSTER_COLUMNS}}]})
-async def roster(request: web.Request, call: Call) -> web.Response:
+async def ops_roster(request: web.Request, call: Call) -> web.Response:
     q: m.RosterQuery = call.query
     at = persons.as_of(q.on) or utcnow()
     async with request.app[DB].read() as conn:

@@ -69,16 +69,21 @@ def _status(row: Any, now: dt.datetime) -> str:
     return "ACTIVE"
 
 
-async def create_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: int, *, actor: str,
-                     label: str = "", _event: str = "key.created") -> IssuedKey:
-    await get_enterprise(conn, enterprise_id)
+async def _insert_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: int, label: str) -> IssuedKey:
     key_id = KEY_PREFIX + secrets.token_hex(10)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     await conn.execute(insert(api_keys).values(key_id=key_id, enterprise_id=enterprise_id, label=label[:200],
                                                secret_enc=keyring.encrypt(secret, _context(key_id))))
-    if _event:
-        await record(conn, Event(actor, _event, "api_key", key_id, enterprise_id, {"label": label[:200]}))
     return IssuedKey(key_id, secret, enterprise_id)
+
+
+async def create_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: int, *, actor: str,
+                     label: str = "") -> IssuedKey:
+    """New credentials; the secret is returned here and never again."""
+    await get_enterprise(conn, enterprise_id)
+    issued = await _insert_key(conn, keyring, enterprise_id, label)
+    await record(conn, Event(actor, "key.created", "api_key", issued.key_id, enterprise_id, {"label": label[:200]}))
+    return issued
 
 
 async def _row(conn: AsyncConnection, key_id: str, enterprise_id: int | None) -> Any:
@@ -99,7 +104,7 @@ async def rotate_key(conn: AsyncConnection, keyring: Keyring, key_id: str, *, ac
     old = await _row(conn, key_id, enterprise_id)
     if _status(old, now) in ("REVOKED", "EXPIRED"):
         raise KeyRevoked(f"key {key_id} is {_status(old, now).lower()}; create a new key instead")
-    issued = await create_key(conn, keyring, old.enterprise_id, actor=actor, label=old.label, _event="")
+    issued = await _insert_key(conn, keyring, old.enterprise_id, old.label)
     until = now + grace
     if old.expires_at is not None and old.expires_at < until:
         until = old.expires_at
