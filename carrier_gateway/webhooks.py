@@ -62,8 +62,8 @@ class WebhookSender:
     """The ``webhooks`` worker's step. Owns one aiohttp ClientSession (made on first use,
     closed by :meth:`close` when the app stops)."""
 
-    def __init__(self, db: Database, keyring: Keyring, *, timeout: float = 10.0, concurrency: int = 32,
-                 per_enterprise: int = 8, batch_size: int = 32, metrics: Metrics | None = None) -> None:
+    def __init__(self, db: Database, keyring: Keyring, *, timeout: float = 10.0, concurrency: int = 64,
+                 per_enterprise: int = 16, batch_size: int = 64, metrics: Metrics | None = None) -> None:
         # worst case: every event of the batch is one enterprise's and each one times out;
         # the batch must still settle before its lease ends (else it would be sent twice)
         rounds = math.ceil(batch_size / min(concurrency, per_enterprise))
@@ -107,10 +107,9 @@ class WebhookSender:
 
         errors = await asyncio.gather(*(attempt(m) for m in messages))
         async with self.db.write() as conn:
+            await queue.delivered_many(conn, [m.id for m, e in zip(messages, errors, strict=True) if e is None])
             for message, error in zip(messages, errors, strict=True):
-                if error is None:
-                    await queue.delivered(conn, message.id)
-                else:
+                if error is not None:
                     await queue.failed(conn, message, error, now=now)
         for message, error in zip(messages, errors, strict=True):
             self._observe(message, error)

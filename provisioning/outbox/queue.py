@@ -67,6 +67,15 @@ async def delivered(conn: AsyncConnection, message_id: int) -> None:
                                last_error=None))
 
 
+async def delivered_many(conn: AsyncConnection, message_ids: Iterable[int]) -> None:
+    """:func:`delivered` for many events in one statement."""
+    ids = list(message_ids)
+    if ids:
+        await conn.execute(update(outbox).where(outbox.c.id.in_(ids))
+                           .values(status="DELIVERED", delivered_at=utcnow(), attempts=outbox.c.attempts + 1,
+                                   last_error=None))
+
+
 async def failed(conn: AsyncConnection, message: Message, error: str, *, now: float | None = None) -> None:
     attempts = message.attempts + 1
     delay = min(2 ** attempts, MAX_BACKOFF_SECONDS)
