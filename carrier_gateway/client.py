@@ -126,8 +126,10 @@ class OemClient(_Base):
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     yield chunk
 
+        # a large file takes longer than one API call: no total limit, only stalls count
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._timeout.total, sock_read=600)
         async with self._session.post(self.base_url + "/v1/jobs/registrations", data=chunks(),
-                                      headers=headers) as resp:
+                                      headers=headers, timeout=timeout) as resp:
             data = await resp.read()
             if resp.status >= 400:
                 raise ApiError(resp.status, _problem(data))

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from carrier_gateway.api import oem_jobs
 from carrier_gateway.client import ApiError, OemClient
 from carrier_gateway.db import Database
+from carrier_gateway.settings import Settings
 from carrier_gateway.signing import signed_headers
-from provisioning.jobs.tables import job_chunks, jobs
+from provisioning.jobs.ingest import Ingester
+from provisioning.jobs.lines import decode_chunk
+from provisioning.jobs.receive import chunk_context
+from provisioning.jobs.tables import job_chunks, job_results, jobs
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.tables import registrations
 from tests.support.http import app_client
@@ -123,3 +129,52 @@ async def test_another_enterprises_job_is_404_on_both_endpoints(db_url: str, db:
                 with pytest.raises(ApiError) as err:
                     await call
                 assert err.value.status == 404 and err.value.code == "JOB_NOT_FOUND"
+
+
+async def test_stored_chunks_hold_no_personal_data_in_plaintext(db_url: str, db: Database, master_key: Keyring,
+                                                               world: Oem) -> None:
+    job_file = mixed_file(world)
+    async with app_client(db_url, sandbox=True, workers=0) as http:  # no ingestion: the chunks stay
+        job_id = (await _client(http, world).upload_job(job_file.body))["job_id"]
+    async with db.read() as conn:
+        rows = (await conn.execute(select(job_chunks.c.job_id, job_chunks.c.seq, job_chunks.c.lines_enc))).all()
+    raw = "\n".join(r.lines_enc for r in rows)
+    personal = [r["subject"][k] for r in job_file.records for k in ("name", "id_number", "phone", "address")]
+    assert len(personal) == 20 and rows and {r.job_id for r in rows} == {job_id}
+    for value in personal:
+        assert value not in raw and json.dumps(value)[1:-1] not in raw
+    opened = [e for r in rows for e in decode_chunk(master_key.decrypt(r.lines_enc, chunk_context(job_id, r.seq)))]
+    assert "\n".join(opened).encode() + b"\n" == job_file.body
+
+
+async def test_results_are_streamed_in_pages_and_can_resume_after_a_line(db_url: str, world: Oem,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(oem_jobs, "RESULTS_PAGE", 2)
+    job_file = mixed_file(world, seed=5)
+    async with app_client(db_url, sandbox=True) as http:
+        oem = _client(http, world)
+        job_id = (await oem.upload_job(job_file.body))["job_id"]
+        await oem.wait_for_job(job_id, timeout=20, interval=0.05)  # results no longer change
+        every = await oem.job_results(job_id)
+        rest = [r async for r in oem.iter_job_results(job_id, after=5)]
+    assert [r["line"] for r in every] == [1, 2, 4, 5, 6, 7, 8, 9]
+    assert rest == every[4:]
+
+
+async def test_a_chunk_left_by_a_dead_worker_is_ingested_once_after_its_lease(db_url: str, db: Database,
+                                                                             master_key: Keyring, world: Oem) -> None:
+    lease = Settings.load(environ={"CARRIER_JOB_LEASE_SECONDS": "1"}).job_lease_seconds
+    async with app_client(db_url, sandbox=True, workers=0) as http:
+        job_id = (await _client(http, world).upload_job(valid_file(world, 6)))["job_id"]
+    dead = Ingester(db.write, master_key, lease_seconds=lease)
+    claim = await dead.claim()  # ... and the worker dies holding it
+    assert claim is not None and claim.job_id == job_id
+    async with app_client(db_url, sandbox=True, job_lease_seconds=lease) as http:
+        oem = _client(http, world)
+        progress = await oem.wait_for_job(job_id, timeout=20, interval=0.05)
+        results = await oem.job_results(job_id)
+    assert await dead.finish(claim) is None  # a late finish of the lost claim writes nothing
+    assert progress["lines_ingested"] == 6 and progress["registrations"]["VERIFIED"] == 6
+    assert [r["line"] for r in results] == [1, 2, 3, 4, 5, 6] and len({r["registration_id"] for r in results}) == 6
+    assert await _count(db, registrations) == await _count(db, job_results) == 6
+    assert await _count(db, job_chunks) == 0
