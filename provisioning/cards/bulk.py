@@ -13,12 +13,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.cards.states import can_transition, explain_transition
 from provisioning.cards.store import Card, card_from_row
 from provisioning.cards.tables import card_history, cards
+
+_LIVE = text("cards.state != 'TERMINATED'")
 
 
 def is_iccid_ref(ref: str) -> bool:
@@ -29,19 +31,22 @@ def is_iccid_ref(ref: str) -> bool:
 async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
                      for_update: bool = False) -> dict[tuple[int, str], Card]:
     """The live card behind each (enterprise id, ICCID or MSISDN); another enterprise's
-    card is simply absent."""
+    card is simply absent.
+
+    ICCIDs and MSISDNs are looked up in separate queries, each on its own index: one
+    query with an OR of both lists makes SQLite walk every card of the enterprise."""
     by_enterprise: dict[int, tuple[set[str], set[str]]] = {}
     for enterprise_id, ref in refs:
         iccids, msisdns = by_enterprise.setdefault(enterprise_id, (set(), set()))
         (iccids if is_iccid_ref(ref) else msisdns).add(ref)
     found: dict[tuple[int, str], Card] = {}
     for enterprise_id, (iccids, msisdns) in by_enterprise.items():
-        for start in range(0, max(len(iccids), len(msisdns)), 400):
-            part_i = sorted(iccids)[start:start + 400]
-            part_m = sorted(msisdns)[start:start + 400]
-            query = select(cards).where(cards.c.enterprise_id == enterprise_id, or_(
-                cards.c.iccid.in_(part_i),
-                and_(cards.c.msisdn.in_(part_m), cards.c.state != "TERMINATED")))
+        queries = [select(cards).where(cards.c.enterprise_id == enterprise_id, cards.c.iccid.in_(part))
+                   for part in _chunks(iccids)]
+        # the literal state matches the partial unique index on live MSISDNs
+        queries += [select(cards).where(cards.c.msisdn.in_(part), _LIVE, cards.c.enterprise_id == enterprise_id)
+                    for part in _chunks(msisdns)]
+        for query in queries:
             if for_update:
                 query = query.with_for_update()
             for row in await conn.execute(query):
@@ -50,6 +55,11 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
                 if card.state != "TERMINATED":
                     found[(enterprise_id, card.msisdn)] = card
     return found
+
+
+def _chunks(values: set[str], size: int = 400) -> list[list[str]]:
+    ordered = sorted(values)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
 @dataclasses.dataclass
