@@ -21,18 +21,19 @@ _CLAIM_COLUMNS = (r.c.id, r.c.enterprise_id, r.c.card_ref, r.c.stage, r.c.subjec
 
 
 async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Any]]:
-    """Claim up to ``limit`` due registrations, oldest first; returns (lease mark, rows)."""
-    query = (select(r.c.id).where(r.c.status == "PENDING", r.c.due_at <= now_s)
-             .order_by(r.c.due_at, r.c.id).limit(limit))
+    """Claim up to ``limit`` due registrations, oldest first; returns (lease mark, rows).
+
+    One statement: UPDATE ... WHERE id IN (the due ids) RETURNING the columns. Ordering
+    by ``due_at`` alone lets the partial queue index stop after ``limit`` entries (rows
+    due in the same second come in index order: arrival order on SQLite)."""
+    due = (select(r.c.id).where(r.c.status == "PENDING", r.c.due_at <= now_s)
+           .order_by(r.c.due_at).limit(limit))
     if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = [row.id for row in await conn.execute(query)]
-    if not ids:
-        return 0, []
+        due = due.with_for_update(skip_locked=True)
     mark = now_s + lease_seconds
-    await conn.execute(update(r).where(r.c.id.in_(ids)).values(due_at=mark))
-    rows = (await conn.execute(select(*_CLAIM_COLUMNS).where(r.c.id.in_(ids)).order_by(r.c.id))).all()
-    return mark, rows
+    stmt = update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark).returning(*_CLAIM_COLUMNS)
+    rows = sorted((await conn.execute(stmt)).all(), key=lambda row: row.id)
+    return (mark, rows) if rows else (0, [])
 
 
 async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> set[str]:
