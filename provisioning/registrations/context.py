@@ -22,17 +22,29 @@ class Bindings:
     owners: dict[str, set[str]]
     #: enterprise id -> callback URL (only enterprises that set one)
     callbacks: dict[int, str]
+    #: iccid -> the VINs and owner indexes it is bound under (so unbinding a card does
+    #: not walk every binding of the batch)
+    _card_vins: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    _card_owners: dict[str, set[str]] = dataclasses.field(default_factory=dict)
 
     def bind(self, vin: str, iccid: str, owner: str | None, individual: bool) -> None:
-        self.vins.setdefault(vin, {})[iccid] = owner
+        self.bind_vin(vin, iccid, owner)
         if owner and individual:
-            self.owners.setdefault(owner, set()).add(iccid)
+            self.bind_owner(owner, iccid)
+
+    def bind_vin(self, vin: str, iccid: str, owner: str | None) -> None:
+        self.vins.setdefault(vin, {})[iccid] = owner
+        self._card_vins.setdefault(iccid, set()).add(vin)
+
+    def bind_owner(self, owner: str, iccid: str) -> None:
+        self.owners.setdefault(owner, set()).add(iccid)
+        self._card_owners.setdefault(iccid, set()).add(owner)
 
     def unbind_card(self, iccid: str) -> None:
-        for holders in self.vins.values():
-            holders.pop(iccid, None)
-        for held in self.owners.values():
-            held.discard(iccid)
+        for vin in self._card_vins.pop(iccid, ()):
+            self.vins[vin].pop(iccid, None)
+        for owner in self._card_owners.pop(iccid, ()):
+            self.owners[owner].discard(iccid)
 
 
 def _chunks(values: Iterable[str], size: int = 400) -> Iterable[list[str]]:
@@ -50,12 +62,12 @@ async def load_bindings(conn: AsyncConnection, vins: Iterable[str], owners: Iter
         rows = await conn.execute(select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(joined)
                                   .where(live, r.c.vin.in_(part)))
         for row in rows:
-            out.vins.setdefault(row.vin, {})[row.iccid] = row.doc_index
+            out.bind_vin(row.vin, row.iccid, row.doc_index)
     for part in _chunks(owners):
         rows = await conn.execute(select(r.c.doc_index, r.c.iccid).select_from(joined)
                                   .where(live, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(part)))
         for row in rows:
-            out.owners.setdefault(row.doc_index, set()).add(row.iccid)
+            out.bind_owner(row.doc_index, row.iccid)
     ids = sorted(set(enterprise_ids))
     if ids:
         rows = await conn.execute(select(enterprises.c.id, enterprises.c.callback_url)
