@@ -7,6 +7,7 @@ separators people add (spaces, hyphens) are dropped and letters upper-cased.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from stdnum.exceptions import InvalidFormat, InvalidLength
@@ -39,6 +40,11 @@ def is_han(char: str) -> bool:
     return any(low <= code <= high for low, high in _HAN_RANGES)
 
 
+@functools.cache
+def _no_alnum(separators: str) -> bool:
+    return not any(c.isalnum() for c in separators)
+
+
 def clean(number: object, separators: str = " -") -> str:
     """NFKC-normalise, drop ``separators`` and surrounding space, upper-case ASCII.
 
@@ -49,6 +55,8 @@ def clean(number: object, separators: str = " -") -> str:
         raise InvalidFormat("number must be a string")
     if len(number) > MAX_INPUT:
         raise InvalidFormat(f"number is longer than {MAX_INPUT} characters")
+    if number.isascii() and number.isalnum() and _no_alnum(separators):
+        return number.upper()  # already normal (the common case): nothing to drop or fold
     text = unicodedata.normalize("NFKC", number)
     # Upper-case ASCII only: str.upper() would turn look-alikes such as dotless
     # ı or long ſ into I and S and let them pass as ASCII.
