@@ -27,19 +27,20 @@ from provisioning.privacy.keyring import Keyring
 
 FIRST_MSISDN = 1440000000000
 ACTOR = "bench"
-#: the OEM has a callback URL, so every decision also writes its webhook event (outbox)
-CALLBACK_URL = "http://127.0.0.1:9/carrier-events"
+SINK_PATH = "/carrier-events"
 
 
-async def prepare(url: str, keyring: Keyring, count: int) -> tuple[str, str, list[str]]:
-    """A migrated database with one OEM, its API key and ``count`` fresh cards."""
+async def prepare(url: str, keyring: Keyring, count: int, callback_url: str | None = None
+                  ) -> tuple[str, str, list[str]]:
+    """A migrated database with one OEM, its API key and ``count`` fresh cards; with a
+    callback URL every decision also writes a webhook event that the server delivers."""
     db = Database(url)
     try:
         await upgrade(db)
         async with db.write() as conn:
             await profile.set_profile(conn, "china-mobile")
             ent = await add_enterprise(conn, name="基准汽车有限公司", uscc=fake.uscc(random.Random(0)), actor=ACTOR,
-                                       callback_url=CALLBACK_URL)
+                                       callback_url=callback_url)
             key = await create_key(conn, keyring, ent.id, actor=ACTOR)
             await add_destination(conn, ent.id, "PLATFORM_PREFIX", "10.20.0.0/16", actor=ACTOR)
             await segments.add_segment(conn, FIRST_MSISDN, FIRST_MSISDN + count - 1, label="bench")
@@ -70,11 +71,16 @@ def records(iccids: list[str], *, seed: int) -> list[dict[str, Any]]:
 
 
 def serve_baseline(port: int) -> None:
-    """The baseline: parse the JSON body, answer 202 with a small JSON document."""
+    """The baseline: parse the JSON body, answer 202 with a small JSON document (and a
+    webhook receiver answering 204)."""
 
     async def accept(request: web.Request) -> web.Response:
         orjson.loads(await request.read())
         return web.Response(body=b'{"status":"PENDING"}', status=202, content_type="application/json")
+
+    async def sink(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(status=204)
 
     async def health(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -82,6 +88,7 @@ def serve_baseline(port: int) -> None:
     app = web.Application(client_max_size=4 * 1024 * 1024)
     app.router.add_post("/v1/registrations", accept)
     app.router.add_post("/v1/registrations/batch", accept)
+    app.router.add_post(SINK_PATH, sink)  # webhook receiver for --webhooks
     app.router.add_get("/healthz", health)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 

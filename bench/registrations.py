@@ -35,7 +35,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _regkit import Load, machine, prepare, records, serve_baseline
+from _regkit import SINK_PATH, Load, machine, prepare, records, serve_baseline
 
 from carrier_gateway.client import _dumps
 from carrier_gateway.signing import signed_headers
@@ -185,15 +185,16 @@ async def bench(args: argparse.Namespace, work: Path) -> None:
     url = f"sqlite+aiosqlite:///{db_path}"
     keyring = new_keyring()
     n_batch, n_single = args.batches * args.batch_size, args.singles
+    base_port, our_port = free_port(), free_port()
+    callback = f"http://127.0.0.1:{base_port}{SINK_PATH}" if args.webhooks else None
     print(f"preparing {n_batch + n_single:,} cards and records in {work} ...", file=sys.stderr)
-    key_id, secret, iccids = await prepare(url, keyring, n_batch + n_single)
+    key_id, secret, iccids = await prepare(url, keyring, n_batch + n_single, callback)
     recs = records(iccids, seed=args.seed)
     batch_bodies = [_dumps({"records": recs[i:i + args.batch_size]}) for i in range(0, n_batch, args.batch_size)]
     single_bodies = [_dumps(r) for r in recs[n_batch:]]
 
     env = {**os.environ, ENV_VAR: keyring.to_json(), "CARRIER_RATE_LIMIT": RATE_LIMIT,
            "CARRIER_WORKERS": str(args.workers), "CARRIER_DATABASE_URL": url}
-    base_port, our_port = free_port(), free_port()
     baseline = start([sys.executable, str(Path(__file__).resolve()), "--serve-baseline", str(base_port)],
                      env, work / "baseline.log")
     carrier = start([str(Path(sys.executable).parent / "carrier"), "serve", "--sandbox", "--port", str(our_port)],
@@ -246,7 +247,8 @@ def report(args: argparse.Namespace, db_path: Path, n_batch: int, n_single: int,
     print(f"machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work skews figures)")
     print(f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, aiohttp {aiohttp.__version__}")
     print(f"CARRIER_RATE_LIMIT={RATE_LIMIT} (per-enterprise rate limit switched off for the bench), "
-          f"CARRIER_WORKERS={args.workers}, sandbox identity authority, SQLite synchronous=NORMAL (WAL)")
+          f"CARRIER_WORKERS={args.workers}, sandbox identity authority, SQLite synchronous=NORMAL (WAL), "
+          f"webhooks {'on (outbox events delivered to a local sink)' if args.webhooks else 'off (no callback URL)'}")
     print(f"{n_batch:,} records in batches of {args.batch_size} ({args.batch_concurrency} in flight); "
           f"{n_single:,} single pushes over {args.connections} keep-alive connections")
     print()
@@ -274,6 +276,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="verification workers of the server")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--webhooks", action="store_true",
+                        help="give the OEM a callback URL (a sink beside the baseline): every decision also "
+                             "writes an outbox event that the server delivers while it is measured")
     parser.add_argument("--keep", help="work in this directory and keep it (database, server logs)")
     parser.add_argument("--profile-dir", help="record py-spy raw stacks of the server per phase here")
     parser.add_argument("--serve-baseline", type=int, help=argparse.SUPPRESS)
