@@ -19,17 +19,17 @@ import dataclasses
 import datetime as dt
 
 import netaddr
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from stdnum import luhn
 
 from numbering.dbtypes import utcnow
 from provisioning.audit.trail import Event, record
 from provisioning.cards import lifecycle, services
-from provisioning.cards.store import Card, find_card
+from provisioning.cards.store import Card, card_from_row, find_card
 from provisioning.cards.tables import cards
-from provisioning.cards.views import destinations_of
-from provisioning.enterprises.destinations import Destinations, normalize_number
+from provisioning.enterprises.destinations import Destinations, load_destinations, normalize_number
+from provisioning.enterprises.tables import enterprises
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,9 +75,10 @@ async def authorize(conn: AsyncConnection, req: Request, *, write: bool = False,
         return _deny("SERVICE_UNKNOWN", f"service must be one of {', '.join(services.SERVICES)}")
     if (req.iccid is None) == (req.imsi is None):
         return _deny("CARD_UNKNOWN", "give exactly one of iccid or imsi")
-    card = await find_card(conn, iccid=req.iccid, imsi=req.imsi, for_update=write)
-    if card is None:
+    found = await _card_and_apn(conn, req, for_update=write)
+    if found is None:
         return _deny("CARD_UNKNOWN", "no such card")
+    card, apn = found
     if req.imei is not None and card.state == "ACTIVE":
         if not valid_imei(req.imei):
             return _deny("IMEI_INVALID", "the IMEI is not 15 digits with a valid check digit", card)
@@ -87,11 +88,21 @@ async def authorize(conn: AsyncConnection, req: Request, *, write: bool = False,
             card, refused = await _bind_or_suspend(conn, card, req.imei, actor, now or utcnow())
             if refused is not None:
                 return refused
-    dest = await destinations_of(conn, card.enterprise_id)
+    dest = await load_destinations(conn, card.enterprise_id, apn)
     g = services.grant(card.usage, card.state, card.real_name_status, req.service, dest)
     if not g.allowed:
         return _deny(g.rule, g.reason, card)
     return _check_destination(card, g, dest, req)
+
+
+async def _card_and_apn(conn: AsyncConnection, req: Request, *, for_update: bool) -> tuple[Card, str] | None:
+    """The card and its enterprise's APN in one query (the hot path)."""
+    key = cards.c.iccid == req.iccid.strip().upper() if req.iccid else cards.c.imsi == (req.imsi or "").strip()
+    query = select(cards, enterprises.c.apn).join(enterprises, enterprises.c.id == cards.c.enterprise_id).where(key)
+    if for_update:
+        query = query.with_for_update(of=cards)
+    row = (await conn.execute(query)).first()
+    return (card_from_row(row), row.apn) if row else None
 
 
 async def _bind_or_suspend(conn: AsyncConnection, card: Card, imei: str, actor: str,
