@@ -1,0 +1,91 @@
+"""`carrier report inspection`: the regulator's inspection report (DOMAIN.md clause 7).
+
+Exit status: 0 when the report holds no violation; 3 when it does (ACTIVE cards without
+a VERIFIED registration, clause 8): the report is still written in full, and one
+warning line goes to stderr, so a scheduled job notices. 1 and 2 keep their meaning
+(failure, usage error).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from carrier_gateway.api.ops_reports import build_inspection, record_inspection
+from carrier_gateway.commands.base import CarrierGroup, emit, keyring, run, state
+from carrier_gateway.commands.enterprises import cli_actor
+from carrier_gateway.db import Database
+from provisioning.reports.document import InspectionReport
+from provisioning.reports.render import FORMATS, SECTIONS, Rendered, ReportOptionInvalid, check_options, render
+
+VIOLATION_EXIT = 3
+
+
+@click.group("report", cls=CarrierGroup)
+def report_group() -> None:
+    """Reports for the regulator."""
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The whole report or nothing at ``path`` (never half a file after a crash)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@report_group.command("inspection")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+              help="json: one document; csv: one flat table; html: a self-contained page with charts.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (else to stdout).")
+@click.option("--section", type=click.Choice(SECTIONS), default=None,
+              help="CSV only: the enterprise table (default) or the responsible-person roster table.")
+def report_inspection(fmt: str, output: Path | None, section: str | None) -> None:
+    """Per enterprise: cards issued and by state, registrations verified / rejected by
+    reason / pending / superseded, back-registrations against the deadline, ACTIVE cards
+    without a VERIFIED registration (must be 0), the masked responsible-person roster,
+    MSISDN and IP utilisation.
+
+    Exits 3 (after writing the whole report) when there is any violation."""
+    try:
+        check_options(fmt, section)
+    except ReportOptionInvalid as exc:
+        raise click.UsageError(exc.detail) from None
+    if state().as_json and output is None and fmt != "json":
+        raise click.UsageError("--json prints one JSON document: with --format csv or html, give --output")
+    if output is not None and not output.resolve().parent.is_dir():
+        raise click.UsageError(f"cannot write {output}: directory {output.resolve().parent} does not exist")
+    keys, settings = keyring(), state().settings()
+
+    async def go(db: Database) -> tuple[InspectionReport, Rendered]:
+        report = await build_inspection(db, settings, keys)
+        rendered = render(report, fmt, section)
+        await record_inspection(db, cli_actor(), report, rendered)
+        return report, rendered
+
+    report, rendered = run(go)
+    violations = sum(v.count for v in report.violations)
+    if output is None:
+        sys.stdout.write(rendered.text)
+    else:
+        write_atomically(output, rendered.text)
+        emit({"output": str(output), "format": fmt, "enterprises": len(report.enterprises),
+              "violations": violations, "warnings": len(report.warnings)},
+             f"inspection report ({fmt}) written to {output}: {len(report.enterprises)} enterprise(s), "
+             f"{violations} violation(s), {len(report.warnings)} warning(s)")
+    if violations:
+        click.echo(f"warning: VIOLATION: {violations} ACTIVE card(s) without a VERIFIED registration in "
+                   f"enterprise(s) {', '.join(str(v.enterprise_id) for v in report.violations)}", err=True)
+        raise click.exceptions.Exit(VIOLATION_EXIT)
+
+
+COMMANDS = [report_group]

@@ -1,0 +1,55 @@
+"""One entry point for every rendering of the inspection report.
+
+>>> FORMATS, SECTIONS
+(('json', 'csv', 'html'), ('enterprises', 'roster'))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from numbering.errors import Invalid
+from provisioning.reports.document import InspectionReport
+from provisioning.reports.html_page import html_page
+from provisioning.reports.render_text import enterprises_csv, render_json, roster_csv
+
+FORMATS = ("json", "csv", "html")
+#: CSV is one flat table: the enterprise rows (default) or the responsible-person roster
+SECTIONS = ("enterprises", "roster")
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
+
+
+class ReportOptionInvalid(Invalid):
+    code = "REPORT_OPTION_INVALID"
+
+
+@dataclasses.dataclass(frozen=True)
+class Rendered:
+    text: str
+    media_type: str
+    filename: str
+
+
+def check_options(fmt: str, section: str | None) -> str:
+    """The section to render; JSON and HTML always hold everything, roster included."""
+    if fmt not in FORMATS:
+        raise ReportOptionInvalid(f"format must be one of {', '.join(FORMATS)}", field="format")
+    if section is None:
+        return "enterprises"
+    if section not in SECTIONS:
+        raise ReportOptionInvalid(f"section must be one of {', '.join(SECTIONS)}", field="section")
+    if fmt != "csv" and section != "enterprises":
+        raise ReportOptionInvalid("a section applies to CSV only: JSON and HTML hold the roster already",
+                                  field="section")
+    return section
+
+
+def render(report: InspectionReport, fmt: str, section: str | None = None) -> Rendered:
+    section = check_options(fmt, section)
+    stamp = report.meta.generated_at.strftime("%Y%m%dT%H%M%SZ")
+    if fmt == "json":
+        return Rendered(render_json(report), MEDIA_TYPES[fmt], f"inspection-{stamp}.json")
+    if fmt == "html":
+        return Rendered(html_page(report), MEDIA_TYPES[fmt], f"inspection-{stamp}.html")
+    text = roster_csv(report) if section == "roster" else enterprises_csv(report)
+    return Rendered(text, MEDIA_TYPES[fmt], f"inspection-{stamp}-{section}.csv")
