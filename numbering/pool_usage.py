@@ -17,7 +17,7 @@ from numbering.tables import addresses, pool_free, pools, prefixes
 
 
 def _percent(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 2) if whole else 0.0
+    return round(100.0 * part / whole, 4) if whole else 0.0
 
 
 async def pool_usage(conn: AsyncConnection, pool_id: int | None = None) -> list[dict[str, Any]]:

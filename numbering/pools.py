@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -55,7 +56,7 @@ def _network(text: str, field: str) -> Network:
         raise Invalid(str(exc), field=field) from None
 
 
-async def add_pool(conn: AsyncConnection, cidr: str, apn: str, label: str = "") -> dict[str, object]:
+async def add_pool(conn: AsyncConnection, cidr: str, apn: str, label: str = "") -> dict[str, Any]:
     """Add an IPv4 or IPv6 pool for ``apn``; overlapping an existing pool is refused."""
     net = _network(cidr, "cidr")
     apn = check_apn(apn)

@@ -12,6 +12,7 @@ live in :mod:`numbering.assignment` and are re-exported here.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -44,7 +45,7 @@ class Block:
         return self.last - self.first + 1
 
 
-async def add_segment(conn: AsyncConnection, first: int, last: int, label: str = "") -> dict[str, object]:
+async def add_segment(conn: AsyncConnection, first: int, last: int, label: str = "") -> dict[str, Any]:
     """Add [first, last] to stock: inside the carrier's IoT prefixes, overlapping nothing."""
     carrier = await profile.lock(conn)
     try:

@@ -1,0 +1,235 @@
+"""Ops API: the carrier profile, IoT number segments, enterprise blocks and quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from aiohttp import web
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from carrier_gateway.api.ops_enterprises import READERS, actor
+from carrier_gateway.appkeys import DB
+from carrier_gateway.jsonio import json_response
+from carrier_gateway.routing import Call, Router
+from numbering import profile, segments, usage
+from provisioning.audit.trail import Event, record
+
+router = Router("ops: numbering")
+
+#: a 13-digit IoT number; JSON numbers are accepted too
+Msisdn = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v),
+                   Field(pattern=r"^\d{13}$", examples=["1440000000000"])]
+
+
+class ProfileOut(BaseModel):
+    key: str
+    name: str
+    mcc: str
+    mncs: list[str]
+    default_mnc: str
+    iccid_issuers: list[str]
+    default_iccid_issuer: str
+    msisdn_prefixes: list[str]
+    quarantine_days: int
+
+
+class ProfilePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"quarantine_days": 90}]})
+    quarantine_days: int = Field(ge=0, le=profile.MAX_QUARANTINE_DAYS, description="cooling-off of released numbers")
+
+
+class SegmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"first": "1440000000000", "last": "1440000999999", "label": "Beijing IoV 1"}]})
+    first: Msisdn
+    last: Msisdn
+    label: str = Field("", max_length=200)
+
+
+class SegmentOut(BaseModel):
+    id: int
+    first: str
+    last: str
+    label: str
+    total: int = Field(description="stock + allocated + quarantined")
+    stock: int = Field(description="free, not allocated to any enterprise")
+    allocated: int = Field(description="in enterprise blocks (free there or assigned to cards)")
+    assigned: int = Field(description="the part of allocated held by cards")
+    quarantined: int = Field(description="released, cooling off before reuse")
+    blocks: int
+    created_at: dt.datetime
+
+
+class BlockOut(BaseModel):
+    id: int
+    segment_id: int
+    enterprise_id: int
+    first: str
+    last: str
+    count: int
+    free: int
+    assigned: int
+    quarantined: int
+    allocated_at: dt.datetime
+
+
+class SegmentDetail(SegmentOut):
+    block_list: list[BlockOut]
+
+
+class SegmentList(BaseModel):
+    items: list[SegmentOut]
+
+
+class BlockQuery(BaseModel):
+    enterprise_id: int | None = None
+    segment_id: int | None = None
+
+
+class BlockList(BaseModel):
+    items: list[BlockOut]
+
+
+class AllocateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enterprise_id": 1, "count": 10000}]})
+    enterprise_id: int = Field(ge=1)
+    count: int = Field(ge=1, le=10**9)
+    segment_id: int | None = Field(None, description="allocate from this segment only (default: best fit anywhere)")
+
+
+class AllocatedOut(BaseModel):
+    enterprise: int
+    first: str
+    last: str
+    count: int
+    block_id: int
+    segment_id: int
+
+
+class ReleaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"msisdns": ["1440000000007"]}]})
+    msisdns: list[Msisdn] = Field(min_length=1, max_length=10000)
+
+
+class ReleasedOut(BaseModel):
+    released: int
+    quarantined_until: dt.datetime | None = None
+
+
+_SEGMENT = {"id": 1, "first": "1440000000000", "last": "1440000999999", "label": "Beijing IoV 1",
+            "total": 1000000, "stock": 990000, "allocated": 9998, "assigned": 5000, "quarantined": 2, "blocks": 1,
+            "created_at": "2026-11-28T08:00:00Z"}
+_BLOCK = {"id": 1, "segment_id": 1, "enterprise_id": 1, "first": "1440000000000", "last": "1440000009999",
+          "count": 10000, "free": 4998, "assigned": 5000, "quarantined": 2, "allocated_at": "2026-11-28T08:00:00Z"}
+SEGMENT = "/ops/v1/segments/{segment_id:\\d+}"
+
+
+async def audit(conn: AsyncConnection, call: Call, action: str, kind: str, oid: object, enterprise_id: int | None,
+                detail: dict[str, object]) -> None:
+    """Resource changes go to the audit trail, in the same transaction."""
+    await record(conn, Event(actor(call), action, kind, str(oid), enterprise_id, detail))
+
+
+@router.get("/ops/v1/numbering/profile", summary="The carrier being simulated and its number codes", auth="ops",
+            roles=READERS, response=ProfileOut)
+async def ops_get_profile(request: web.Request, call: Call) -> web.Response:
+    async with request.app[DB].read() as conn:
+        prof = await profile.get_profile(conn)
+    return json_response(prof)
+
+
+@router.route("PATCH", "/ops/v1/numbering/profile", summary="Set the cooling-off period of released numbers",
+              auth="ops", roles={"ops"}, body=ProfilePatch, response=ProfileOut)
+async def ops_patch_profile(request: web.Request, call: Call) -> web.Response:
+    async with request.app[DB].write() as conn:
+        prof = await profile.set_quarantine_days(conn, call.body.quarantine_days)
+        await audit(conn, call, "numbering.cooling_off", "carrier_profile", prof.key, None,
+                    {"quarantine_days": prof.quarantine_days})
+    return json_response(prof)
+
+
+@router.post("/ops/v1/segments", summary="Add a range of 13-digit IoT numbers to stock", auth="ops", roles={"ops"},
+             description="Both ends must be in the carrier's IoT prefixes (not a reserved one) and the range "
+                         "must not overlap an existing segment.",
+             body=SegmentIn, response=SegmentOut, status=201, errors=(409,), response_example=_SEGMENT)
+async def ops_add_segment(request: web.Request, call: Call) -> web.Response:
+    body: SegmentIn = call.body
+    async with request.app[DB].write() as conn:
+        seg = await segments.add_segment(conn, int(body.first), int(body.last), body.label)
+        await audit(conn, call, "segment.added", "number_segment", seg["id"], None,
+                    {"first": body.first, "last": body.last})
+        [out] = await usage.segment_usage(conn, seg["id"])
+    return json_response(out, status=201)
+
+
+@router.get("/ops/v1/segments", summary="Segments with their utilisation", auth="ops", roles=READERS,
+            response=SegmentList, response_example={"items": [_SEGMENT]})
+async def ops_list_segments(request: web.Request, call: Call) -> web.Response:
+    async with request.app[DB].read() as conn:
+        return json_response({"items": await usage.segment_usage(conn)})
+
+
+@router.get(SEGMENT, summary="One segment, its utilisation and its blocks", auth="ops", roles=READERS,
+            response=SegmentDetail, errors=(404,), response_example={**_SEGMENT, "block_list": [_BLOCK]})
+async def ops_get_segment(request: web.Request, call: Call) -> web.Response:
+    seg_id = int(request.match_info["segment_id"])
+    async with request.app[DB].read() as conn:
+        [seg] = await usage.segment_usage(conn, seg_id)
+        blocks = await usage.block_usage(conn, segment_id=seg_id)
+    return json_response({**seg, "block_list": blocks})
+
+
+@router.post("/ops/v1/segments/allocate", summary="Give an enterprise one contiguous block of N numbers (best fit)",
+             auth="ops", roles={"ops"}, body=AllocateIn, response=AllocatedOut, status=201, errors=(404, 409),
+             response_example={"enterprise": 1, "first": "1440000000000", "last": "1440000009999", "count": 10000,
+                               "block_id": 1, "segment_id": 1})
+async def ops_allocate_block(request: web.Request, call: Call) -> web.Response:
+    body: AllocateIn = call.body
+    async with request.app[DB].write() as conn:
+        block = await segments.allocate_block(conn, body.enterprise_id, body.count, segment_id=body.segment_id)
+        await audit(conn, call, "block.allocated", "number_block", block.id, block.enterprise_id,
+                    {"first": str(block.first), "last": str(block.last), "count": block.count})
+    return json_response({"enterprise": block.enterprise_id, "first": str(block.first), "last": str(block.last),
+                          "count": block.count, "block_id": block.id, "segment_id": block.segment_id}, status=201)
+
+
+@router.get("/ops/v1/blocks", summary="Enterprise blocks with free, assigned and quarantined counts", auth="ops",
+            roles=READERS, query=BlockQuery, response=BlockList, response_example={"items": [_BLOCK]})
+async def ops_list_blocks(request: web.Request, call: Call) -> web.Response:
+    q: BlockQuery = call.query
+    async with request.app[DB].read() as conn:
+        items = await usage.block_usage(conn, enterprise_id=q.enterprise_id, segment_id=q.segment_id)
+    return json_response({"items": items})
+
+
+@router.delete("/ops/v1/blocks/{block_id:\\d+}", summary="Give a block back to stock (refused while in use)",
+               auth="ops", roles={"ops"}, response=AllocatedOut, errors=(404, 409))
+async def ops_release_block(request: web.Request, call: Call) -> web.Response:
+    async with request.app[DB].write() as conn:
+        block = await segments.release_block(conn, int(request.match_info["block_id"]))
+        await audit(conn, call, "block.released", "number_block", block.id, block.enterprise_id,
+                    {"first": str(block.first), "last": str(block.last)})
+    return json_response({"enterprise": block.enterprise_id, "first": str(block.first), "last": str(block.last),
+                          "count": block.count, "block_id": block.id, "segment_id": block.segment_id})
+
+
+@router.post("/ops/v1/msisdns/release", summary="Put assigned numbers into quarantine (all or nothing)",
+             auth="ops", roles={"ops"}, body=ReleaseIn, response=ReleasedOut, errors=(409,))
+async def ops_release_msisdns(request: web.Request, call: Call) -> web.Response:
+    numbers = [int(n) for n in call.body.msisdns]
+    now = dt.datetime.now(dt.UTC)
+    async with request.app[DB].write() as conn:
+        await segments.release_msisdns(conn, numbers, now=now)
+        days = (await profile.get_profile(conn)).quarantine_days
+        await audit(conn, call, "msisdn.quarantined", "msisdn", numbers[0], None, {"count": len(numbers)})
+    return json_response({"released": len(numbers), "quarantined_until": now + dt.timedelta(days=days)})
+
+
+@router.post("/ops/v1/msisdns/expire", summary="Return numbers whose cooling-off has ended", auth="ops",
+             roles={"ops"}, response=ReleasedOut)
+async def ops_expire_quarantine(request: web.Request, call: Call) -> web.Response:
+    async with request.app[DB].write() as conn:
+        freed = await segments.expire_quarantine(conn)
+    return json_response({"released": freed})
