@@ -10,6 +10,7 @@ result. On PostgreSQL concurrent claimers skip each other's chunks (SKIP LOCKED)
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import time
@@ -28,6 +29,10 @@ from provisioning.jobs.tables import job_results, jobs
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.accept import Incoming, accept
 from provisioning.registrations.records import RegistrationRecord
+
+#: records accepted per call inside a chunk's transaction (a later slice finds an earlier
+#: slice's identical record by its natural key, as a later push would)
+ACCEPT_SLICE = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,8 +101,11 @@ async def finish_chunk(conn: AsyncConnection, keyring: Keyring, claim: Claim, pa
     if (await conn.execute(query)).first() is None:
         return None
     valid = [p for p in parsed if p.record is not None]
-    accepted = await accept(conn, keyring, [Incoming(claim.enterprise_id, p.record, job_id=claim.job_id,
-                                                     job_line=p.line) for p in valid if p.record is not None])
+    items = [Incoming(claim.enterprise_id, p.record, job_id=claim.job_id, job_line=p.line)
+             for p in valid if p.record is not None]
+    accepted: list[Any] = []
+    for start in range(0, len(items), ACCEPT_SLICE):  # short CPU bursts: the event loop keeps serving
+        accepted += await accept(conn, keyring, items[start:start + ACCEPT_SLICE])
     rows, created = [], 0
     outcome = {p.line: a for p, a in zip(valid, accepted, strict=True)}
     for p in parsed:
@@ -135,7 +143,7 @@ class Ingester:
             return await claim_chunk(conn, now_s=int(self.clock()), lease_seconds=self.lease_seconds)
 
     async def finish(self, claim: Claim) -> int | None:
-        parsed = parse_chunk(self.keyring, claim)
+        parsed = await asyncio.to_thread(parse_chunk, self.keyring, claim)  # CPU-bound: off the event loop
         async with self.write() as conn:
             created = await finish_chunk(conn, self.keyring, claim, parsed)
         if created and self.on_created is not None:

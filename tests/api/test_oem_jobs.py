@@ -84,12 +84,16 @@ async def test_the_same_file_uploaded_twice_maps_to_the_same_registrations(db_ur
     assert again["registrations_created"] == 0 and again["registrations"]["VERIFIED"] == 6
 
 
-async def test_a_body_over_the_limit_is_413_and_stores_nothing(db_url: str, db: Database, world: Oem) -> None:
+async def test_a_body_over_the_limit_is_413_and_stores_nothing(db_url: str, db: Database, world: Oem,
+                                                               tmp_path: Path) -> None:
     body = valid_file(world, 6)
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(body * 50)
     async with app_client(db_url, sandbox=True, max_job_bytes=len(body) - 1) as http:
-        with pytest.raises(ApiError) as err:
-            await _client(http, world).upload_job(body)
-    assert err.value.status == 413 and err.value.code == "PAYLOAD_TOO_LARGE"
+        for upload in (_client(http, world).upload_job(body), _client(http, world).upload_job_file(path)):
+            with pytest.raises(ApiError) as err:
+                await upload
+            assert err.value.status == 413 and err.value.code == "PAYLOAD_TOO_LARGE"
     assert await _count(db, jobs) == await _count(db, job_chunks) == await _count(db, registrations) == 0
 
 

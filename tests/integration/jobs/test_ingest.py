@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
+import json
 import random
 import time
 
@@ -11,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from carrier_gateway.db import Database
+from provisioning.audit.tables import audit_log
 from provisioning.jobs.errors import EmptyJob, JobNotFound
 from provisioning.jobs.ingest import Ingester, abandon_stale, claim_chunk
 from provisioning.jobs.receive import receive_job
@@ -53,6 +56,39 @@ async def test_a_received_job_is_stored_in_chunks_and_claimable_only_once_comple
         await conn.execute(job_chunks.update().where(job_chunks.c.seq == 3).values(due_at=None))
     ingester = Ingester(db.write, master_key)
     assert [await ingester.step() for _ in range(3)] == [1, 1, 0]
+
+
+class _DyingStream(io.BytesIO):
+    """The upload's source fails part way, as when its process dies mid-store."""
+
+    def __init__(self, body: bytes, fail_after: int) -> None:
+        super().__init__(body)
+        self._left = fail_after
+
+    def readline(self, size: int | None = -1) -> bytes:
+        self._left -= 1
+        if self._left < 0:
+            raise OSError("connection lost")
+        return super().readline(size)
+
+
+async def test_an_upload_that_dies_part_way_is_never_ingested(db: Database, master_key: Keyring, world: Oem) -> None:
+    with pytest.raises(OSError):
+        await receive_job(db.write, master_key, world.enterprise_id, _DyingStream(valid_file(world, 10), 7),
+                          actor=ACTOR, max_lines=3)
+    assert await _count(db, job_chunks) == 2 and await _count(db, jobs, jobs.c.status == "RECEIVING") == 1
+    assert await Ingester(db.write, master_key).step() == 0
+    assert await _count(db, registrations) == 0
+
+
+async def test_a_received_job_is_audited_without_personal_data(db: Database, master_key: Keyring,
+                                                               world: Oem) -> None:
+    body = valid_file(world, 2)
+    job_id = await _receive(db, master_key, world, body)
+    async with db.read() as conn:
+        (entry,) = (await conn.execute(select(audit_log).where(audit_log.c.action == "job.received"))).all()
+    assert (entry.object_id, entry.enterprise_id, entry.actor) == (job_id, world.enterprise_id, ACTOR)
+    assert json.loads(entry.detail) == {"lines": 2, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 
 async def test_an_upload_without_records_stores_nothing(db: Database, master_key: Keyring, world: Oem) -> None:
