@@ -52,7 +52,8 @@ async def record_inspection(db: Database, who: str, report: InspectionReport, re
     """An inspection is an event of the trail: who produced which report, and what it found."""
     async with db.write() as conn:
         await record(conn, Event(who, "report.inspection", "report", rendered.filename, None,
-                                 {"format": rendered.media_type, "enterprises": len(report.enterprises),
+                                 {"format": rendered.format, "section": rendered.section,
+                                  "enterprises": len(report.enterprises),
                                   "violations": sum(v.count for v in report.violations),
                                   "warnings": len(report.warnings)}))
 

@@ -26,8 +26,13 @@ class ReportOptionInvalid(Invalid):
 @dataclasses.dataclass(frozen=True)
 class Rendered:
     text: str
-    media_type: str
+    format: str
+    section: str
     filename: str
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.format]
 
 
 def check_options(fmt: str, section: str | None) -> str:
@@ -48,8 +53,8 @@ def render(report: InspectionReport, fmt: str, section: str | None = None) -> Re
     section = check_options(fmt, section)
     stamp = report.meta.generated_at.strftime("%Y%m%dT%H%M%SZ")
     if fmt == "json":
-        return Rendered(render_json(report), MEDIA_TYPES[fmt], f"inspection-{stamp}.json")
+        return Rendered(render_json(report), fmt, section, f"inspection-{stamp}.json")
     if fmt == "html":
-        return Rendered(html_page(report), MEDIA_TYPES[fmt], f"inspection-{stamp}.html")
+        return Rendered(html_page(report), fmt, section, f"inspection-{stamp}.html")
     text = roster_csv(report) if section == "roster" else enterprises_csv(report)
-    return Rendered(text, MEDIA_TYPES[fmt], f"inspection-{stamp}-{section}.csv")
+    return Rendered(text, fmt, section, f"inspection-{stamp}-{section}.csv")

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
-
-import pytest
 
 from carrier_gateway.api.ops_reports import build_inspection
 from carrier_gateway.api.report_models import InspectionReportOut
 from carrier_gateway.db import Database
 from carrier_gateway.settings import Settings
 from provisioning.privacy.keyring import Keyring
-from tests.integration.reports.scenario import World, build_world
+from tests.integration.reports.conftest import cli
+from tests.integration.reports.scenario import World
 from tests.integration.reports.truth import enterprise_truth
-from tests.support.cli import Result, carrier
-
-
-@pytest.fixture
-async def world(db: Database, db_url: str, master_key: Keyring) -> World:
-    return await build_world(db, db_url, master_key)
-
-
-async def cli(db_url: str, *args: str) -> Result:
-    return await asyncio.to_thread(carrier, "report", "inspection", *args, "--database-url", db_url)
 
 
 def _section(doc: dict[str, Any], enterprise_id: int) -> dict[str, Any]:
