@@ -16,6 +16,8 @@ from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database, describe
 from carrier_gateway.logs import AccessLogger, configure_logging
 from carrier_gateway.migrate import upgrade
+from numbering import profile
+from numbering.carriers import PROFILES
 from provisioning.privacy.keyring import load_keyring, new_keyring, write_keyring
 
 log = logging.getLogger("carrier.serve")
@@ -24,13 +26,24 @@ log = logging.getLogger("carrier.serve")
 @command("init")
 @click.option("--sandbox", is_flag=True,
               help="Also create a local master key and demo data (one OEM with credentials).")
-def init_cmd(sandbox: bool) -> None:
-    """Create the database schema, or upgrade it to this release's; keeps all data."""
+@click.option("--carrier", type=click.Choice(list(PROFILES)), default=None,
+              help="The carrier this deployment is: its MNCs, ICCID issuer codes and IoT number prefixes. "
+                   "Fixed once the database holds numbers.  [default: china-mobile, or the one recorded]")
+def init_cmd(sandbox: bool, carrier: str | None) -> None:
+    """Create the database schema, or upgrade it to this release's; keeps all data.
+
+    \b
+    Example:
+      carrier init --carrier china-unicom
+    """
 
     async def go(db: Database) -> dict[str, object]:
         before, after = await upgrade(db)
+        async with db.write() as conn:
+            prof = await (profile.set_profile(conn, carrier) if carrier else profile.lock(conn))
         return {"database": describe(db.url), "revision_before": before, "revision": after,
-                "action": "created" if before is None else ("upgraded" if before != after else "current")}
+                "action": "created" if before is None else ("upgraded" if before != after else "current"),
+                "carrier": prof.key}
 
     result = run(go, require_schema=False, sandbox=sandbox or None)
     if sandbox:
@@ -38,7 +51,8 @@ def init_cmd(sandbox: bool) -> None:
         if not os.path.exists(key_path) and not os.environ.get("CARRIER_MASTER_KEY"):
             write_keyring(new_keyring(), key_path)
             result["master_key_created"] = key_path
-    emit(result, lambda: f"{result['action']}: {result['database']} at schema revision {result['revision']}")
+    emit(result, lambda: f"{result['action']}: {result['database']} at schema revision {result['revision']} "
+                         f"(carrier {result['carrier']})")
 
 
 @command("serve")
