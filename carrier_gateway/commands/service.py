@@ -9,13 +9,14 @@ import os
 import click
 from aiohttp import web
 
-from carrier_gateway import ops_auth
+from carrier_gateway import ops_auth, sandbox
 from carrier_gateway.app import create_app
 from carrier_gateway.commands.base import CarrierGroup, command, emit, ensure_schema, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database, describe
 from carrier_gateway.logs import AccessLogger, configure_logging
 from carrier_gateway.migrate import upgrade
+from carrier_gateway.sandbox import seed as sandbox_seed
 from numbering import profile
 from numbering.carriers import PROFILES
 from provisioning.privacy.keyring import load_keyring, new_keyring, write_keyring
@@ -51,8 +52,20 @@ def init_cmd(sandbox: bool, carrier: str | None) -> None:
         if not os.path.exists(key_path) and not os.environ.get("CARRIER_MASTER_KEY"):
             write_keyring(new_keyring(), key_path)
             result["master_key_created"] = key_path
-    emit(result, lambda: f"{result['action']}: {result['database']} at schema revision {result['revision']} "
-                         f"(carrier {result['carrier']})")
+        ring = load_keyring(key_path)
+        result.update(run(lambda db: sandbox_seed(db, ring)))
+    emit(result, lambda: _init_text(result))
+
+
+def _init_text(result: dict[str, object]) -> str:
+    text = (f"{result['action']}: {result['database']} at schema revision {result['revision']} "
+            f"(carrier {result['carrier']})")
+    if "key_id" in result:
+        text += (f"\nsandbox OEM {result['enterprise_id']} with {sandbox.DEMO_CARDS} TBOX cards"
+                 f"\n  key_id     {result['key_id']}\n  secret     {result['secret']}"
+                 f"\n  ops_token  {result['ops_token']}"
+                 "\n(secrets are shown once) next: carrier serve --sandbox")
+    return text
 
 
 @command("serve")
