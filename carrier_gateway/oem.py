@@ -16,6 +16,8 @@ from carrier_gateway.oem_auth import Credential, OemAuthenticator
 from carrier_gateway.ratelimit import RateLimiter
 from carrier_gateway.routing import OEM_AUTHENTICATOR
 from carrier_gateway.settings import Settings
+from provisioning.audit.events import acceptance
+from provisioning.audit.trail import record
 from provisioning.enterprises.credentials import credential_for
 from provisioning.registrations.accept import Incoming, Result, accept
 from provisioning.registrations.authority import IdentityAuthority, SandboxAuthority, UnconfiguredAuthority
@@ -42,7 +44,11 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
 
     async def flush(items: Sequence[Incoming]) -> Sequence[Result]:
         async with db.write() as conn:
-            return await accept(conn, keyring, items)
+            results = await accept(conn, keyring, items)
+            events = acceptance(items, results, via="push")
+            if events:
+                await record(conn, *events)
+            return results
 
     nonces = NonceStore(db)
     app[NONCES] = nonces

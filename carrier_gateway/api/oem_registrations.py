@@ -23,6 +23,8 @@ from carrier_gateway.jsonio import json_response
 from carrier_gateway.oem import ACCEPTOR
 from carrier_gateway.problems import validation_errors
 from carrier_gateway.routing import Call, Router, SchemaInvalid
+from provisioning.audit.events import acceptance
+from provisioning.audit.trail import record as audit
 from provisioning.registrations.accept import IdempotencyKeyReused, Incoming, accept
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.views import registration_view
@@ -88,6 +90,9 @@ async def push_batch(request: web.Request, call: Call) -> web.Response:
     if items:
         async with request.app[DB].write() as conn:
             accepted = await accept(conn, request.app[KEYRING], items)
+            events = acceptance(items, accepted, via="batch", actor=f"oem:{call.principal.key_id}")
+            if events:
+                await audit(conn, *events)
         for index, outcome in zip(positions, accepted, strict=True):
             if isinstance(outcome, IdempotencyKeyReused):  # cannot happen without keys; kept total
                 results[index].update(status="REJECTED", errors=[outcome.to_dict()])

@@ -22,6 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
+from provisioning.audit.events import acceptance
+from provisioning.audit.trail import record
 from provisioning.jobs.lines import decode_chunk, parse_line
 from provisioning.jobs.receive import UnitOfWork, chunk_context
 from provisioning.jobs.tables import job_chunks as c
@@ -106,6 +108,9 @@ async def finish_chunk(conn: AsyncConnection, keyring: Keyring, claim: Claim, pa
     accepted: list[Any] = []
     for start in range(0, len(items), ACCEPT_SLICE):  # short CPU bursts: the event loop keeps serving
         accepted += await accept(conn, keyring, items[start:start + ACCEPT_SLICE])
+    events = acceptance(items, accepted, via="job", actor=f"job:{claim.job_id}", job_id=claim.job_id)
+    if events:
+        await record(conn, *events)
     rows, created = [], 0
     outcome = {p.line: a for p, a in zip(valid, accepted, strict=True)}
     for p in parsed:
