@@ -56,12 +56,31 @@ def owner_key(record: RegistrationRecord) -> str | None:
         return None
 
 
-def build_row(keyring: Keyring, item: Incoming, now_s: int) -> dict[str, object]:
+_last_id = ""
+
+
+def ascending_ids(count: int) -> list[str]:
+    """``count`` new registration ids, each greater than every id this process made
+    before: ids sort in arrival order (within one batch, and across batches of this
+    process), so the verifier decides records in the order they were pushed (a sale
+    before the owner change that follows it in the same batch)."""
+    global _last_id
+    out = []
+    for candidate in sorted(new_id("r") for _ in range(count)):
+        if candidate <= _last_id:  # the same millisecond drew a smaller random part
+            candidate = f"r{int(_last_id[1:], 16) + 1:0{len(_last_id) - 1}x}"
+        out.append(candidate)
+        _last_id = candidate
+    return out
+
+
+def build_row(keyring: Keyring, item: Incoming, now_s: int, registration_id: str | None = None
+              ) -> dict[str, object]:
     record = item.record
     canonical = record.model_dump_json()
     owner = owner_key(record)
     return {
-        "id": new_id("r"),
+        "id": registration_id or new_id("r"),
         "enterprise_id": item.enterprise_id,
         "card_ref": record.card_ref,
         "stage": record.stage,
@@ -107,7 +126,7 @@ async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incomi
         else:
             todo.append(i)
     now_s = int(time.time())
-    rows = {i: build_row(keyring, items[i], now_s) for i in todo}
+    rows = {i: build_row(keyring, items[i], now_s, rid) for i, rid in zip(todo, ascending_ids(len(todo)), strict=True)}
     first_of: dict[tuple[object, object], int] = {}
     for i in todo:  # the same record twice in one call: later copies point at the first
         first_of.setdefault((rows[i]["enterprise_id"], rows[i]["natural_key"]), i)

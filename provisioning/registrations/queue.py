@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.registrations.tables import registrations as r
@@ -23,13 +23,16 @@ _CLAIM_COLUMNS = (r.c.id, r.c.enterprise_id, r.c.card_ref, r.c.stage, r.c.subjec
 async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Any]]:
     """Claim up to ``limit`` due registrations, oldest first; returns (lease mark, rows).
 
-    One statement: UPDATE ... WHERE id IN (the due ids) RETURNING the columns. Ordering
-    by ``due_at`` alone lets the partial queue index stop after ``limit`` entries (rows
-    due in the same second come in index order: arrival order on SQLite)."""
-    due = (select(r.c.id).where(r.c.status == "PENDING", r.c.due_at <= now_s)
-           .order_by(r.c.due_at).limit(limit))
+    One statement: UPDATE ... WHERE id IN (the due ids) RETURNING the columns. Rows due
+    together come in arrival order: ``rowid`` on SQLite (the partial queue index holds
+    (due_at, rowid), so the claim stops after ``limit`` entries without sorting the
+    backlog), ``id`` on PostgreSQL (ids ascend in arrival order, see accept.py).
+    The rows are returned in id order, which is arrival order too."""
+    due = select(r.c.id).where(r.c.status == "PENDING", r.c.due_at <= now_s).limit(limit)
     if conn.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        due = due.order_by(r.c.due_at, r.c.id).with_for_update(skip_locked=True)
+    else:  # the queue index holds (due_at, rowid): arrival order without a sort
+        due = due.order_by(r.c.due_at, literal_column("registrations.rowid"))
     mark = now_s + lease_seconds
     stmt = update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark).returning(*_CLAIM_COLUMNS)
     rows = sorted((await conn.execute(stmt)).all(), key=lambda row: row.id)
