@@ -55,7 +55,12 @@ def report_inspection(fmt: str, output: Path | None, section: str | None) -> Non
     without a VERIFIED registration (must be 0), the masked responsible-person roster,
     MSISDN and IP utilisation.
 
-    Exits 3 (after writing the whole report) when there is any violation."""
+    JSON and HTML hold everything, roster included; CSV is one flat table per call
+    (--section). Violations (an ACTIVE card without a VERIFIED registration) head the
+    JSON document, fill a red banner in HTML and a `violation` column in CSV.
+
+    Exit status: 0 no violation; 3 violations found (the report is still written in
+    full, plus one warning line on stderr); 1 failure; 2 usage error."""
     try:
         check_options(fmt, section)
     except ReportOptionInvalid as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 from carrier_gateway.api.ops_reports import build_inspection
 from carrier_gateway.api.report_models import InspectionReportOut
-from carrier_gateway.db import Database
+from carrier_gateway.db import Database, describe, normalize_url
 from carrier_gateway.settings import Settings
 from provisioning.privacy.keyring import Keyring
 from tests.integration.reports.conftest import cli
@@ -83,6 +83,17 @@ async def test_roster_is_masked_with_since_and_last_change(db: Database, db_url:
     vacant = {r["role"]: r["serving"] for r in _section(doc, world.b.enterprise_id)["roster"]["roles"]}
     assert vacant == {"PURCHASE": False, "REAL_NAME": True}
     assert doc["meta"]["backfill_deadline"] == "2022-09-30" and doc["meta"]["carrier"]["key"] == "china-mobile"
-    assert "@" not in doc["meta"]["database"] or ":" not in doc["meta"]["database"].split("@")[0].split("//")[1]
+    assert doc["meta"]["database"] == describe(normalize_url(db_url))
     for clear in world.personal:
         assert clear not in got.out
+
+
+async def test_the_database_is_named_without_its_password(db_url: str, backend: str) -> None:
+    url = normalize_url(db_url)
+    if backend == "postgresql":  # trust authentication ignores the password: the URL still carries one
+        url = url.set(password="s3cret-pw")
+    got = await cli(url.render_as_string(hide_password=False))
+    assert got.code == 0, got.err
+    assert got.json()["meta"]["database"] == describe(url) and "s3cret-pw" not in got.out
+    if backend == "postgresql":
+        assert "***" in got.json()["meta"]["database"]
