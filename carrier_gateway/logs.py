@@ -12,6 +12,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from carrier_gateway.jsonio import dumps
 from carrier_gateway.principal import PRINCIPAL, REQUEST_ID
+from provisioning.privacy.redact import redact
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -26,9 +27,10 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
-                out[key] = value
+                out[key] = redact(value) if isinstance(value, str) else value
+        out["msg"] = redact(out["msg"])
         if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+            out["exc"] = redact(self.formatException(record.exc_info))
         return dumps(out, indent=False).decode()
 
 
