@@ -104,3 +104,28 @@ async def test_export_streams_a_range_as_jsonl_and_csv(db: Database, db_url: str
     assert len(listed["items"]) == 2
     assert listed["items"][1]["detail"]["format"] == "csv" and listed["items"][1]["actor"].startswith("cli:")
     assert (await _verify(db_url))[0] == 0
+
+
+async def test_an_export_is_checked_without_the_database(db: Database, db_url: str, tmp_path: Path) -> None:
+    await _fill(db)
+    out = tmp_path / "trail.jsonl"
+    assert (await run_cli("audit", "export", "--output", str(out), "--database-url", db_url)).code == 0
+    ok = await run_cli("audit", "verify", "--file", str(out))
+    assert ok.code == 0 and "7 entries checked" in ok.out
+    lines = out.read_text(encoding="utf-8").splitlines()
+    edited = [json.loads(x) for x in lines]
+    edited[2]["detail"]["to"] = "ACTIVE"
+    cases = {
+        "edited": ([json.dumps(e, ensure_ascii=False) for e in edited], "entry 3 was altered"),
+        "deleted": (lines[:3] + lines[4:], "entry 4 is missing"),
+        "reordered": ([lines[0], lines[2], lines[1], *lines[3:]], "entry 2 is missing"),
+    }
+    for name, (content, message) in cases.items():
+        bad = tmp_path / f"{name}.jsonl"
+        bad.write_text("\n".join(content) + "\n", encoding="utf-8")
+        res = await run_cli("audit", "verify", "--file", str(bad))
+        assert res.code == 1 and message in res.err and res.err.count("\n") == 1, (name, res.err)
+    csv_out = tmp_path / "range.csv"
+    await run_cli("audit", "export", "--format", "csv", "--from", "2026-03-03", "--output", str(csv_out),
+                  "--database-url", db_url)
+    assert (await run_cli("audit", "verify", "--file", str(csv_out), "--filtered")).code == 0
