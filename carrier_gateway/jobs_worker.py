@@ -10,9 +10,11 @@ from carrier_gateway.db import Database
 from carrier_gateway.settings import Settings
 from carrier_gateway.workers import Worker, Workers
 from provisioning.jobs.ingest import Ingester, abandon_stale
+from provisioning.jobs.settle import settle_step
 from provisioning.privacy.keyring import Keyring
 
 JOBS = "jobs"
+SETTLE = "job-settle"
 #: an upload still RECEIVING this long after its last write died with its process
 STALE_UPLOAD_SECONDS = 3600
 
@@ -20,7 +22,8 @@ STALE_UPLOAD_SECONDS = 3600
 def add_job_workers(workers: Workers, db: Database, keyring: Keyring, settings: Settings,
                     *, on_created: Callable[[int], None] | None = None) -> Ingester:
     """One ingesting worker per process (it is database-bound; N processes share the
-    queue) and one sweeper; POST /v1/jobs/registrations wakes the ingester."""
+    queue), one settling job outcomes and one sweeper; POST /v1/jobs/registrations wakes
+    the ingester."""
     ingester = Ingester(write=db.write, keyring=keyring, lease_seconds=settings.job_lease_seconds,
                         on_created=on_created)
 
@@ -29,6 +32,11 @@ def add_job_workers(workers: Workers, db: Database, keyring: Keyring, settings: 
             await abandon_stale(conn, now_s=int(time.time()), older_than=STALE_UPLOAD_SECONDS)
         return 0
 
+    async def settle() -> int:
+        async with db.write() as conn:
+            return await settle_step(conn, now_s=int(time.time()))
+
     workers.add(Worker(JOBS, ingester.step, idle_seconds=0.2, max_idle_seconds=2.0))
+    workers.add(Worker(SETTLE, settle, idle_seconds=0.2, max_idle_seconds=1.0))
     workers.add(Worker("job-sweep", sweep, idle_seconds=300, max_idle_seconds=300))
     return ingester

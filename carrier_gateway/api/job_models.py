@@ -12,7 +12,7 @@ from carrier_gateway.api.oem_models import ReasonOut
 from provisioning.registrations.records import EXAMPLE
 
 JobStatus = Literal["RECEIVING", "RECEIVED", "INGESTING", "VERIFYING", "COMPLETED", "ABANDONED"]
-StoredStatus = Literal["RECEIVING", "RECEIVED", "INGESTING", "INGESTED", "ABANDONED"]
+StoredStatus = Literal["RECEIVING", "RECEIVED", "INGESTING", "INGESTED", "COMPLETED", "ABANDONED"]
 
 
 class JobAccepted(BaseModel):
@@ -46,7 +46,10 @@ class JobOut(BaseModel):
                                                    "lines found an identical record accepted before")
     chunks: int
     chunks_done: int
-    registrations: RegistrationCounts = Field(description="per ingested line, its registration's current status")
+    registrations: RegistrationCounts = Field(
+        description="ingested valid lines by their registration's outcome, counted as verification decides "
+                    "(a registration superseded after it was counted stays VERIFIED here; results show the "
+                    "current status)")
     created_at: dt.datetime
     received_at: dt.datetime | None
     ingested_at: dt.datetime | None
@@ -82,6 +85,7 @@ class JobSummary(BaseModel):
     registrations_created: int
     chunks: int
     chunks_done: int
+    registrations: RegistrationCounts
     created_at: dt.datetime
     received_at: dt.datetime | None
     ingested_at: dt.datetime | None
@@ -104,13 +108,13 @@ _BAD = {**EXAMPLE, "iccid": "89860012345678901244", "subject": {**EXAMPLE["subje
 UPLOAD_EXAMPLE = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (EXAMPLE, _BAD)) + '{"iccid": "8986"}\n'
 ACCEPTED_EXAMPLE = {"job_id": "j0193a1b2c3d4e5f6a7b8c9", "status": "RECEIVED", "lines_received": 3, "bytes": 1290,
                     "sha256": "9f2c" + "0" * 60}
-_SUMMARY = {"job_id": "j0193a1b2c3d4e5f6a7b8c9", "status": "INGESTED", "enterprise_id": 1, "actor": "oem:ak_5f0c8e2a",
+_SUMMARY = {"job_id": "j0193a1b2c3d4e5f6a7b8c9", "status": "COMPLETED", "enterprise_id": 1, "actor": "oem:ak_5f0c8e2a",
             "bytes": 1290, "sha256": "9f2c" + "0" * 60, "lines_received": 3, "last_line": 3, "lines_ingested": 3,
             "lines_invalid": 1, "registrations_created": 2, "chunks": 1, "chunks_done": 1,
             "created_at": "2026-11-28T08:00:00Z", "received_at": "2026-11-28T08:00:00Z",
-            "ingested_at": "2026-11-28T08:00:01Z"}
-JOB_EXAMPLE = {**_SUMMARY, "status": "COMPLETED",
-               "registrations": {"PENDING": 0, "VERIFIED": 1, "REJECTED": 1, "SUPERSEDED": 0}}
+            "ingested_at": "2026-11-28T08:00:01Z",
+            "registrations": {"PENDING": 0, "VERIFIED": 1, "REJECTED": 1, "SUPERSEDED": 0}}
+JOB_EXAMPLE = _SUMMARY
 LIST_EXAMPLE = {"items": [_SUMMARY], "next_cursor": None}
 RESULTS_EXAMPLE = "\n".join(json.dumps(x, ensure_ascii=False) for x in (
     {"line": 1, "registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "VERIFIED", "reasons": []},

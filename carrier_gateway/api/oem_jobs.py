@@ -83,8 +83,9 @@ async def get_job(request: web.Request, call: Call) -> web.Response:
             auth="oem", query=ResultsQuery, response=JobResultLine, response_media_type=NDJSON, errors=(404,),
             response_example=RESULTS_EXAMPLE,
             description="Each line is a JobResultLine for the input line of the same `line` number (blank input "
-                        "lines have none). Lines not ingested yet are not listed: wait for INGESTED, VERIFYING or "
-                        "COMPLETED. Streamed; resume an interrupted download with `?after=LAST_LINE_RECEIVED`.")
+                        "lines have none). Lines not ingested yet are not listed: wait for VERIFYING (every line "
+                        "ingested; statuses still change) or COMPLETED. Streamed; resume an interrupted download "
+                        "with `?after=LAST_LINE_RECEIVED`.")
 async def get_job_results(request: web.Request, call: Call) -> web.StreamResponse:
     job_id, db = request.match_info["job_id"], request.app[DB]
     async with db.read() as conn:

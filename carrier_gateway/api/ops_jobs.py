@@ -17,7 +17,8 @@ READERS = {"ops", "auditor"}
 @router.get("/ops/v1/jobs", summary="List jobs, newest first (filter by enterprise and stored status)", auth="ops",
             roles=READERS, query=JobListQuery, response=JobList, response_example=LIST_EXAMPLE,
             description="Stored statuses: RECEIVING (upload being stored, never answered yet), RECEIVED, "
-                        "INGESTING, INGESTED, ABANDONED (the upload's process died before answering).")
+                        "INGESTING, INGESTED (verification under way), COMPLETED (every line has an outcome), "
+                        "ABANDONED (the upload's process died before answering).")
 async def list_all_jobs(request: web.Request, call: Call) -> web.Response:
     q: JobListQuery = call.query
     async with request.app[DB].read() as conn:

@@ -10,7 +10,7 @@ from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.db import Database
 from provisioning.jobs.views import job_view, list_jobs
 
-STATUSES = ("RECEIVING", "RECEIVED", "INGESTING", "INGESTED", "ABANDONED")
+STATUSES = ("RECEIVING", "RECEIVED", "INGESTING", "INGESTED", "COMPLETED", "ABANDONED")
 
 
 @click.group("jobs", cls=CarrierGroup)

@@ -116,12 +116,13 @@ async def finish_chunk(conn: AsyncConnection, keyring: Keyring, claim: Claim, pa
     for p in parsed:
         result = outcome.get(p.line)
         if isinstance(result, tuple):
-            rows.append({"job_id": claim.job_id, "line": p.line, "registration_id": result[0], "errors": None})
+            rows.append({"job_id": claim.job_id, "line": p.line, "registration_id": result[0], "errors": None,
+                         "outcome": None})
             created += result[1]
         else:
             errors = p.errors if result is None else [{"code": result.code, "field": None, "message": result.detail}]
             rows.append({"job_id": claim.job_id, "line": p.line, "registration_id": None,
-                         "errors": json.dumps(errors, ensure_ascii=False)})
+                         "errors": json.dumps(errors, ensure_ascii=False), "outcome": "INVALID"})
     if rows:
         await conn.execute(_insert_ignore(conn, job_results), rows)
     await conn.execute(delete(c).where(c.c.job_id == claim.job_id, c.c.seq == claim.seq))

@@ -21,7 +21,8 @@ jobs = Table(
     Column("id", String(24), primary_key=True),
     Column("enterprise_id", Integer, nullable=False),
     #: RECEIVING (upload being stored, not yet answered), RECEIVED, INGESTING, INGESTED,
-    #: ABANDONED (an upload that never finished: its process died before answering)
+    #: COMPLETED (every line has a final outcome), ABANDONED (an upload that never
+    #: finished: its process died before answering)
     Column("status", String(12), nullable=False, server_default="RECEIVING"),
     #: who uploaded it (e.g. ``oem:<key id>``)
     Column("actor", String(80), nullable=False),
@@ -36,6 +37,13 @@ jobs = Table(
     Column("lines_invalid", Integer, nullable=False, server_default="0"),
     #: lines whose registration this job created (the rest were invalid or found a first copy)
     Column("registrations_created", Integer, nullable=False, server_default="0"),
+    #: valid lines whose registration was seen decided, by its status then (see settle.py)
+    Column("lines_verified", Integer, nullable=False, server_default="0"),
+    Column("lines_rejected", Integer, nullable=False, server_default="0"),
+    Column("lines_superseded", Integer, nullable=False, server_default="0"),
+    #: settling walks the unsettled lines in order: the last line looked at, and when next
+    Column("settle_after", Integer, nullable=False, server_default="0"),
+    Column("settle_due", BigInteger, nullable=False, server_default="0"),
     #: Unix seconds of the last write while RECEIVING (a stale upload is abandoned)
     Column("touched_at", BigInteger, nullable=False),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
@@ -44,6 +52,8 @@ jobs = Table(
     Index("ix_jobs_enterprise", "enterprise_id", "id"),
     Index("ix_jobs_receiving", "touched_at", postgresql_where=text("status = 'RECEIVING'"),
           sqlite_where=text("status = 'RECEIVING'")),
+    Index("ix_jobs_settling", "settle_due", postgresql_where=text("status IN ('INGESTING', 'INGESTED')"),
+          sqlite_where=text("status IN ('INGESTING', 'INGESTED')")),
 )
 
 job_chunks = Table(
@@ -71,4 +81,8 @@ job_results = Table(
     Column("registration_id", String(24), nullable=True),
     #: JSON list of {"code", "field", "message"} for a line that was not stored (no personal data)
     Column("errors", Text, nullable=True),
+    #: INVALID, or the registration's status when it was first seen decided; NULL until then
+    Column("outcome", String(12), nullable=True),
+    Index("ix_job_results_unsettled", "job_id", "line", postgresql_where=text("outcome IS NULL"),
+          sqlite_where=text("outcome IS NULL")),
 )

@@ -1,9 +1,10 @@
 """What OEMs and operators see of a job: progress, per-line results (in pages), lists.
 
-The public status is the stored one, except that an INGESTED job is VERIFYING while any
-of its lines' registrations is PENDING and COMPLETED once none is. Registration counts
-are per line (a line that found an earlier registration counts that registration's
-status), read from the registrations themselves, so they follow verification live.
+The public status is the stored one, except that an INGESTED job is VERIFYING (its
+lines are all in; some registrations are PENDING). Registration counts are per line (a
+line that found an earlier registration counts that registration's outcome) and come
+from the job's own row, kept by settling (settle.py), so reading progress costs the
+same for ten lines or a million. Results read each line's registration as it is now.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.jobs.errors import JobNotFound
+from provisioning.jobs.settle import unsettled
 from provisioning.jobs.tables import job_results as jr
 from provisioning.jobs.tables import jobs
 from provisioning.registrations.tables import registrations as r
 
-REGISTRATION_STATUSES = ("PENDING", "VERIFIED", "REJECTED", "SUPERSEDED")
 #: stored statuses an OEM never sees: the upload was not (yet) answered
 UNANSWERED = ("RECEIVING", "ABANDONED")
 _FIELDS = ("enterprise_id", "actor", "bytes", "sha256", "lines_received", "last_line", "lines_ingested",
@@ -27,10 +28,8 @@ _FIELDS = ("enterprise_id", "actor", "bytes", "sha256", "lines_received", "last_
            "ingested_at")
 
 
-def _public_status(stored: str, pending: int) -> str:
-    if stored == "INGESTED":
-        return "VERIFYING" if pending else "COMPLETED"
-    return stored
+def _public_status(stored: str) -> str:
+    return "VERIFYING" if stored == "INGESTED" else stored
 
 
 async def _row(conn: AsyncConnection, job_id: str, enterprise_id: int | None) -> Any:
@@ -43,21 +42,18 @@ async def _row(conn: AsyncConnection, job_id: str, enterprise_id: int | None) ->
     return row
 
 
-async def registration_counts(conn: AsyncConnection, job_id: str) -> dict[str, int]:
-    rows = await conn.execute(select(r.c.status, func.count()).select_from(jr.join(r, r.c.id == jr.c.registration_id))
-                              .where(jr.c.job_id == job_id).group_by(r.c.status))
-    counts = dict.fromkeys(REGISTRATION_STATUSES, 0)
-    counts.update({status: n for status, n in rows.all()})
-    return counts
+def registration_counts(row: Any) -> dict[str, int]:
+    """Ingested valid lines by their registration's outcome (PENDING: not decided yet)."""
+    return {"PENDING": unsettled(row), "VERIFIED": row.lines_verified, "REJECTED": row.lines_rejected,
+            "SUPERSEDED": row.lines_superseded}
 
 
 async def job_view(conn: AsyncConnection, job_id: str, *, enterprise_id: int | None) -> dict[str, Any]:
     """A job's progress. Scoped to ``enterprise_id`` (None: any, for ops): another
     enterprise's job, or an upload never answered, is not found, like a missing one."""
     row = await _row(conn, job_id, enterprise_id)
-    counts = await registration_counts(conn, job_id)
-    return {"job_id": row.id, "status": _public_status(row.status, counts["PENDING"]),
-            **{f: getattr(row, f) for f in _FIELDS}, "registrations": counts}
+    return {"job_id": row.id, "status": _public_status(row.status), **{f: getattr(row, f) for f in _FIELDS},
+            "registrations": registration_counts(row)}
 
 
 async def result_page(conn: AsyncConnection, job_id: str, *, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
@@ -86,7 +82,7 @@ async def check_job(conn: AsyncConnection, job_id: str, *, enterprise_id: int | 
 async def list_jobs(conn: AsyncConnection, *, enterprise_id: int | None = None, status: str | None = None,
                     before: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Newest first (ids are time-ordered); ``before`` is the last id of the previous page.
-    Summaries only: stored status and line counters, no registration counts."""
+    Each with its stored status (INGESTED, not VERIFYING)."""
     query = select(jobs).order_by(jobs.c.id.desc()).limit(limit)
     if enterprise_id is not None:
         query = query.where(jobs.c.enterprise_id == enterprise_id)
@@ -94,5 +90,5 @@ async def list_jobs(conn: AsyncConnection, *, enterprise_id: int | None = None, 
         query = query.where(jobs.c.status == status)
     if before is not None:
         query = query.where(jobs.c.id < before)
-    return [{"job_id": row.id, "status": row.status, **{f: getattr(row, f) for f in _FIELDS}}
-            for row in await conn.execute(query)]
+    return [{"job_id": row.id, "status": row.status, **{f: getattr(row, f) for f in _FIELDS},
+             "registrations": registration_counts(row)} for row in await conn.execute(query)]

@@ -27,7 +27,7 @@ async def test_ops_list_and_show_jobs_of_every_enterprise(db_url: str, db: Datab
         rest = await (await http.get(f"/ops/v1/jobs?limit=1&cursor={first['next_cursor']}",
                                      headers=heads["ops"])).json()
         assert [i["job_id"] for i in first["items"] + rest["items"]] == job_ids[::-1]
-        mine = await (await http.get(f"/ops/v1/jobs?enterprise_id={oems[0].enterprise_id}&status=INGESTED",
+        mine = await (await http.get(f"/ops/v1/jobs?enterprise_id={oems[0].enterprise_id}&status=COMPLETED",
                                      headers=heads["ops"])).json()
         assert [i["job_id"] for i in mine["items"]] == job_ids[:1]
         shown = await (await http.get(f"/ops/v1/jobs/{job_ids[1]}", headers=heads["auditor"])).json()
