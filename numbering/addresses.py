@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.checks import positive
@@ -19,7 +20,8 @@ from numbering.intervals import runs_of
 from numbering.ipspace import address_text, parse_address, to_key
 from numbering.runs import FreeRun
 from numbering.sqlutil import backstop
-from numbering.tables import addresses, pools, prefix_free, prefixes
+from numbering.tables import addresses as assigned
+from numbering.tables import pools, prefix_free, prefixes
 
 _CHUNK = 500
 
@@ -51,7 +53,7 @@ async def assign_addresses(conn: AsyncConnection, enterprise_id: int, count: int
         page_query = select(t).where(t.c.enterprise_id == enterprise_id, t.c.prefix_id.in_(ids))
         if after is not None:
             page_query = page_query.where(t.c.first > after)
-        page = (await conn.execute(page_query.order_by(t.c.first).limit(_CHUNK))).all()
+        page = (await conn.execute(page_query.order_by(t.c.first).limit(min(left, _CHUNK)))).all()
         if not page:
             raise Exhausted(f"enterprise {enterprise_id} has {count - left} free static addresses{scope}, "
                             f"{count} requested")
@@ -72,17 +74,17 @@ async def assign_addresses(conn: AsyncConnection, enterprise_id: int, count: int
             out.append(text)
             rows.append({"address": to_key(value), "ip": text, "prefix_id": run.owner, "enterprise_id": enterprise_id})
     with backstop("a static address"):
-        await conn.execute(insert(addresses), rows)
+        await conn.execute(insert(assigned), rows)
     return out
 
 
-async def release_addresses(conn: AsyncConnection, ips: Sequence[str]) -> None:
+async def release_addresses(conn: AsyncConnection, addresses: Sequence[str]) -> None:
     """Give static addresses back to their prefixes; all or nothing.
 
     An address that is not assigned is a Conflict naming it, and nothing is released.
     """
     keys: dict[str, int] = {}
-    for text in ips:
+    for text in addresses:
         try:
             value = parse_address(str(text))
         except ValueError as exc:
@@ -98,18 +100,18 @@ async def release_addresses(conn: AsyncConnection, ips: Sequence[str]) -> None:
     for r in found:
         by_prefix[(r.prefix_id, r.enterprise_id)].append(keys[r.address])
     for i in range(0, len(key_list), _CHUNK):
-        await conn.execute(delete(addresses).where(addresses.c.address.in_(key_list[i:i + _CHUNK])))
+        await conn.execute(delete(assigned).where(assigned.c.address.in_(key_list[i:i + _CHUNK])))
     for (prefix_id, enterprise_id), values in by_prefix.items():
         for first, last in runs_of(values):
             await PREFIX_FREE.give(conn, prefix_id, first, last, {"enterprise_id": enterprise_id})
 
 
-async def _assigned(conn: AsyncConnection, key_list: list[str], keys: dict[str, int]) -> list:
+async def _assigned(conn: AsyncConnection, key_list: list[str], keys: dict[str, int]) -> list[Row[Any]]:
     """The assignment rows of ``key_list``; Conflict naming the lowest address without one."""
-    found = []
+    found: list[Row[Any]] = []
     for i in range(0, len(key_list), _CHUNK):
-        found += (await conn.execute(select(addresses.c.address, addresses.c.prefix_id, addresses.c.enterprise_id)
-                                     .where(addresses.c.address.in_(key_list[i:i + _CHUNK])))).all()
+        found += (await conn.execute(select(assigned.c.address, assigned.c.prefix_id, assigned.c.enterprise_id)
+                                     .where(assigned.c.address.in_(key_list[i:i + _CHUNK])))).all()
     missing = set(key_list) - {r.address for r in found}
     if missing:
         raise Conflict(f"{address_text(keys[min(missing)])} is not assigned to any card",

@@ -12,8 +12,9 @@ merges it with the adjacent free blocks (at most 2 x 128 of them) and re-splits.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
-from sqlalchemy import delete, insert, select, union_all
+from sqlalchemy import TextClause, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.intervals import cidr_blocks
@@ -30,18 +31,23 @@ class FreeBlock:
     prefixlen: int
 
 
+@functools.lru_cache(maxsize=256)
+def _first_free_sql(lengths: int) -> TextClause:
+    """One index seek per block length, in one statement (plain SQL: building this many
+    subqueries with the expression language costs more than running them)."""
+    branch = ("SELECT * FROM (SELECT id, first, last, prefixlen FROM numbering_pool_free "
+              "WHERE pool_id = :pool AND prefixlen = :len{i} ORDER BY first LIMIT 1) AS b{i}")
+    union = " UNION ALL ".join(branch.format(i=i) for i in range(lengths))
+    return text(f"SELECT id, first, last, prefixlen FROM ({union}) AS fits ORDER BY first LIMIT 1")
+
+
 async def first_free(conn: AsyncConnection, pool_id: int, pool_prefixlen: int, prefixlen: int) -> FreeBlock | None:
     """The free block holding the lowest aligned /``prefixlen`` of the pool (unified lengths)."""
-    t = pool_free
-    branches = [
-        select(t.c.id, t.c.first, t.c.last, t.c.prefixlen)
-        .where(t.c.pool_id == pool_id, t.c.prefixlen == length).order_by(t.c.first).limit(1).subquery()
-        for length in range(pool_prefixlen, prefixlen + 1)
-    ]
-    if not branches:
+    lengths = range(pool_prefixlen, prefixlen + 1)
+    if not lengths:
         return None
-    candidates = union_all(*(select(b) for b in branches)).subquery()
-    row = (await conn.execute(select(candidates).order_by(candidates.c.first).limit(1))).first()
+    params = {"pool": pool_id, **{f"len{i}": length for i, length in enumerate(lengths)}}
+    row = (await conn.execute(_first_free_sql(len(lengths)), params)).first()
     return FreeBlock(row.id, from_key(row.first), from_key(row.last), row.prefixlen) if row else None
 
 
