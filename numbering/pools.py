@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import poolfree, profile
+from numbering import checks, poolfree, profile
 from numbering.addresses import assign_addresses, release_addresses
 from numbering.checks import positive
 from numbering.errors import Conflict, Exhausted, Invalid, NotFound
@@ -60,6 +60,7 @@ async def add_pool(conn: AsyncConnection, cidr: str, apn: str, label: str = "") 
     """Add an IPv4 or IPv6 pool for ``apn``; overlapping an existing pool is refused."""
     net = _network(cidr, "cidr")
     apn = check_apn(apn)
+    checks.label(label)
     await profile.lock(conn)  # serialises pool adds, so the overlap check cannot race
     clash = (await conn.execute(select(pools.c.id, pools.c.cidr, pools.c.apn).where(
         pools.c.first <= to_key(net.last), pools.c.last >= to_key(net.first)).limit(1))).first()

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import msisdn, profile
+from numbering import checks, msisdn, profile
 from numbering.assignment import assign_msisdns, expire_quarantine, release_msisdns
 from numbering.checks import positive
 from numbering.errors import Conflict, Exhausted, Invalid, NotFound
@@ -47,6 +47,9 @@ class Block:
 
 async def add_segment(conn: AsyncConnection, first: int, last: int, label: str = "") -> dict[str, Any]:
     """Add [first, last] to stock: inside the carrier's IoT prefixes, overlapping nothing."""
+    positive(first, "first")
+    positive(last, "last")
+    checks.label(label)
     carrier = await profile.lock(conn)
     try:
         msisdn.check_range(first, last, carrier.key)

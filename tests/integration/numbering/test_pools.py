@@ -135,3 +135,9 @@ async def test_pool_utilisation_counts_big_ipv6_numbers_exactly(db: Database) ->
     assert usage["size"] == str(2**96) and usage["allocated"] == str(3 * 2**64)
     assert int(usage["free"]) + int(usage["allocated"]) == 2**96
     assert (usage["prefixes"], usage["assigned_addresses"]) == (3, 5)
+
+
+async def test_a_pool_label_is_bounded(db: Database) -> None:
+    with pytest.raises(Invalid, match="at most 200 characters") as err:
+        await write(db, pools.add_pool, "10.0.0.0/8", "iov", "x" * 201)
+    assert err.value.field == "label" and await read(db, pool_usage) == []

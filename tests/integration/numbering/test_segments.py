@@ -207,3 +207,12 @@ async def test_a_block_in_use_cannot_be_given_back(db: Database) -> None:
     assert (await read(db, segment_usage))[0]["stock"] == 100
     with pytest.raises(NotFound, match="no number block 1"):
         await write(db, segments.release_block, block.id)
+
+
+@pytest.mark.parametrize(("args", "field"), [((BASE, BASE + 1, "x" * 201), "label"), ((str(BASE), BASE + 1), "first"),
+                                             ((BASE, -1), "last")])
+async def test_bad_arguments_name_the_field_and_add_nothing(db: Database, args: tuple, field: str) -> None:
+    with pytest.raises(Invalid) as err:
+        await write(db, segments.add_segment, *args)
+    assert err.value.field == field
+    assert await read(db, segment_usage) == []
