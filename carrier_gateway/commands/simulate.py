@@ -26,12 +26,18 @@ from provisioning.simulation.plan import Params
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 KEY_FILE_VAR = "CARRIER_MASTER_KEY_FILE"
+URL_VAR = "CARRIER_DATABASE_URL"
+
+
+def _given_url() -> str | None:
+    return state().database_url or os.environ.get(URL_VAR) or None
 
 
 def _database() -> tuple[str, Path | None]:
-    """The --database-url given, else a new SQLite file in a new temporary directory
-    (kept, so the result can be inspected). Returns the URL and the SQLite file, if any."""
-    url = state().database_url
+    """The --database-url (or $CARRIER_DATABASE_URL) given, else a new SQLite file in a
+    new temporary directory (kept, so the result can be inspected). Returns the URL and
+    the SQLite file, if any."""
+    url = _given_url()
     if url is None:
         url = "sqlite+aiosqlite:///" + str(Path(tempfile.mkdtemp(prefix="carrier-simulate-")) / "simulation.db")
     parsed = normalize_url(url)
@@ -54,7 +60,8 @@ def _master_key(settings: Settings, sqlite_file: Path | None, temporary: bool) -
 
 
 @command("simulate")
-@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same scenario and outcome.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Same seed, same scenario and outcome (on the same day: dates are drawn relative to today).")
 @click.option("--oems", type=click.IntRange(1, 100), default=3, show_default=True, help="OEMs to simulate.")
 @click.option("--cards", type=click.IntRange(20, 1_000_000), default=200, show_default=True,
               help="Cards issued to each OEM.")
@@ -79,12 +86,12 @@ def simulate_cmd(seed: int, oems: int, cards: int, bad_fraction: float, outage_f
     """Run a local carrier (the real service, sandbox identity authority, on 127.0.0.1)
     and drive simulated OEM traffic through its HTTP API, then print a summary.
 
-    Without --database-url it uses a new temporary SQLite database (kept, and named at
-    the end, so `carrier report inspection` can be run on it); a database given must be
-    empty. Progress goes to stderr. Exit status 1 if anything ended other than the
+    Without --database-url (or $CARRIER_DATABASE_URL) it uses a new temporary SQLite
+    database, kept and named at the end so `carrier report inspection` can be run on
+    it; a database given must be empty. Progress goes to stderr. Exit status 1 if anything ended other than the
     scenario says it must.
     """
-    temporary = state().database_url is None
+    temporary = _given_url() is None
     url, sqlite_file = _database()
     base = Settings.load(database_url=url)
     key_path, key_hint = _master_key(base, sqlite_file, temporary)

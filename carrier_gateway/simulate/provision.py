@@ -52,7 +52,7 @@ async def check_empty(db: Database) -> None:
         held += (await conn.execute(select(func.count()).select_from(cards))).scalar_one()
     if held:
         raise NotEmpty("the database already holds enterprises or cards; simulate needs an empty one "
-                       "(leave out --database-url for a fresh temporary database)")
+                       "(without --database-url and $CARRIER_DATABASE_URL it makes a fresh temporary one)")
 
 
 async def provision(db: Database, keyring: Keyring, plan: Plan, hooks_url: str) -> World:

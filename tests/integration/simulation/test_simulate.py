@@ -100,11 +100,13 @@ def _counts(summary: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in summary.items() if k not in TIMING}
 
 
-def test_a_seed_reproduces_the_outcome_even_through_authority_faults(tmp_path: Path) -> None:
+def test_a_seed_reproduces_the_outcome_even_through_authority_faults(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     plain = simulate(f"sqlite:///{tmp_path / 'a.db'}", "--seed", "7", "--oems", "1", "--cards", "20")
     faulty = simulate(f"sqlite:///{tmp_path / 'b.db'}", "--seed", "7", "--oems", "1", "--cards", "20",
                       "--authority-failure-rate", "0.1", "--authority-latency", "0.01")
-    other = simulate(f"sqlite:///{tmp_path / 'c.db'}", "--seed", "8", "--oems", "1", "--cards", "20")
+    monkeypatch.setenv("CARRIER_DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")  # as good as --database-url
+    other = carrier("simulate", "--json", "--seed", "8", "--oems", "1", "--cards", "20")
     for run in (plain, faulty, other):
         assert run.code == 0, run.err
     assert _counts(plain.json()) == _counts(faulty.json())
@@ -116,6 +118,7 @@ def test_a_seed_reproduces_the_outcome_even_through_authority_faults(tmp_path: P
 def test_without_a_database_it_keeps_a_temporary_one_with_its_own_key(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_VAR)
+    monkeypatch.delenv("CARRIER_DATABASE_URL", raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     result = carrier("simulate", "--oems", "1", "--cards", "20")
     assert result.code == 0, result.err
