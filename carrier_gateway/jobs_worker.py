@@ -1,5 +1,6 @@
 """Background work for back-registration jobs: ingest chunks (any process may; claims
-are leased) and sweep uploads whose process died before answering them."""
+are leased), settle lines' outcomes into job counters, and sweep uploads whose process
+died before answering them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from carrier_gateway.db import Database
 from carrier_gateway.settings import Settings
 from carrier_gateway.workers import Worker, Workers
 from provisioning.jobs.ingest import Ingester, abandon_stale
-from provisioning.jobs.settle import settle_step
+from provisioning.jobs.settle import any_due, settle_step
 from provisioning.privacy.keyring import Keyring
 
 JOBS = "jobs"
@@ -33,8 +34,12 @@ def add_job_workers(workers: Workers, db: Database, keyring: Keyring, settings: 
         return 0
 
     async def settle() -> int:
+        now_s = int(time.time())
+        async with db.read() as conn:
+            if not await any_due(conn, now_s=now_s):
+                return 0
         async with db.write() as conn:
-            return await settle_step(conn, now_s=int(time.time()))
+            return await settle_step(conn, now_s=now_s)
 
     workers.add(Worker(JOBS, ingester.step, idle_seconds=0.2, max_idle_seconds=2.0))
     workers.add(Worker(SETTLE, settle, idle_seconds=0.2, max_idle_seconds=1.0))

@@ -40,6 +40,12 @@ def unsettled(job: object) -> int:
     return job.lines_ingested - job.lines_invalid - settled  # type: ignore[attr-defined]
 
 
+async def any_due(conn: AsyncConnection, *, now_s: int) -> bool:
+    """Whether a settle step would find a job (a read: idle workers take no write lock)."""
+    query = select(jobs.c.id).where(jobs.c.status.in_(ACTIVE), jobs.c.settle_due <= now_s).limit(1)
+    return (await conn.execute(query)).first() is not None
+
+
 async def settle_step(conn: AsyncConnection, *, now_s: int, page: int = PAGE) -> int:
     """Settle one page of one due active job; returns the lines settled."""
     query = select(jobs).where(jobs.c.status.in_(ACTIVE), jobs.c.settle_due <= now_s).order_by(

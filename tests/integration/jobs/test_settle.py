@@ -12,7 +12,7 @@ import pytest
 from carrier_gateway.db import Database
 from provisioning.jobs.ingest import Ingester
 from provisioning.jobs.receive import receive_job
-from provisioning.jobs.settle import settle_step
+from provisioning.jobs.settle import any_due, settle_step
 from provisioning.jobs.views import job_view
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.authority import SandboxAuthority
@@ -59,6 +59,8 @@ async def test_counts_follow_verification_and_the_job_completes(db: Database, ma
     assert view["registrations"] == {"PENDING": 6, "VERIFIED": 0, "REJECTED": 0, "SUPERSEDED": 0}
     await _verify_all(db, master_key)
     assert await _settle(db, now_s=now) == 0  # the job waits a moment after a page that settled nothing
+    async with db.read() as conn:
+        assert not await any_due(conn, now_s=now) and await any_due(conn, now_s=now + 1)
     assert await _settle(db, now_s=now + 1) == 6
     view = await _view(db, job_id)
     assert view["status"] == "COMPLETED"
