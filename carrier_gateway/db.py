@@ -20,6 +20,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from carrier_gateway.sqlitedriver import inline_creator
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -101,7 +103,8 @@ class Database:
 
     def _sqlite_engine(self, *, immediate: bool, pool_size: int) -> AsyncEngine:
         engine = create_async_engine(
-            self.url, pool_size=pool_size, max_overflow=0, pool_timeout=60
+            self.url, pool_size=pool_size, max_overflow=0, pool_timeout=60,
+            async_creator=inline_creator(os.path.abspath(self.url.database or ""), commit_on_thread=immediate),
         )
         sync_mode = self._sync_mode
 
