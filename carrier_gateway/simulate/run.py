@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 
 from carrier_gateway.db import Database, describe
-from carrier_gateway.migrate import upgrade
+from carrier_gateway.migrate import schema_state, upgrade
 from carrier_gateway.settings import Settings
 from carrier_gateway.simulate.checks import COMPARED, differences, unexpected_outcomes
 from carrier_gateway.simulate.figures import database_figures, registration_outcomes
@@ -37,10 +37,12 @@ class Options:
 
 
 async def prepare_database(url: str) -> None:
+    """Refuse a database that holds data (before touching its schema), then migrate it."""
     db = Database(url)
     try:
+        if (await schema_state(db)).current:
+            await check_empty(db)
         await upgrade(db)
-        await check_empty(db)
     finally:
         await db.dispose()
 
