@@ -9,6 +9,7 @@ import uuid
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from sqlalchemy.exc import IntegrityError
 
 from carrier_gateway.metrics import METRICS
 from carrier_gateway.principal import REQUEST_ID
@@ -48,6 +49,11 @@ async def handle_errors(request: web.Request, handler: Handler) -> web.StreamRes
         if exc.status < 400:
             raise
         return from_http(exc, request)
+    except IntegrityError:
+        # a UNIQUE constraint stopped a concurrent change the code's own checks could not see
+        log.warning("integrity conflict", extra={"request_id": request[REQUEST_ID], "path": request.path})
+        return problem(409, "Conflict", "a concurrent change got there first; read the current state and retry",
+                       code="CONCURRENT_CHANGE", request=request)
     except Exception:
         log.exception("unhandled error", extra={"request_id": request[REQUEST_ID], "path": request.path})
         return problem(500, "Internal error", "the request failed; quote the request id to the carrier",

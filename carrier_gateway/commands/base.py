@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from carrier_gateway.db import Database, DatabaseError, describe, first_line
 from carrier_gateway.jsonio import dumps
@@ -166,6 +166,8 @@ def one_line_error(exc: BaseException) -> str | None:
         return exc.detail
     if isinstance(exc, (DatabaseError, SettingsError, KeyringError)):
         return str(exc)
+    if isinstance(exc, IntegrityError):
+        return "a concurrent change got there first; check the current state and retry"
     if isinstance(exc, DBAPIError):
         return f"database error: {first_line(exc)}"
     if isinstance(exc, OSError):
