@@ -1,5 +1,6 @@
-"""Background work of a `carrier serve` process: verification, nonce expiry (and, when
-configured, webhook delivery). Any number of processes may run it against one database."""
+"""Background work of a `carrier serve` process: verification, job ingestion, webhook
+delivery, and expiry of nonces and number quarantine. Any number of processes may run it
+against one database: every piece of work is claimed in the database."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from carrier_gateway.metrics import METRICS
 from carrier_gateway.oem import AUTHORITY, NONCES
 from carrier_gateway.webhooks import WEBHOOKS, WebhookSender
 from carrier_gateway.workers import Worker, Workers
+from numbering import segments
 from provisioning.registrations.verify import Verifier
 
 WORKERS = web.AppKey("workers", Workers)
@@ -37,6 +39,12 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
             workers.add(Worker(VERIFY, verify_step, idle_seconds=0.2, max_idle_seconds=2.0))
         nonces = app[NONCES]
         workers.add(Worker("nonce-expiry", nonces.purge, idle_seconds=60, max_idle_seconds=60))
+
+        async def expire_quarantine() -> int:  # numbers whose cooling-off ended go back to their block
+            async with db.write() as conn:
+                return await segments.expire_quarantine(conn)
+
+        workers.add(Worker("quarantine-expiry", expire_quarantine, idle_seconds=600, max_idle_seconds=3600))
         add_job_workers(workers, db, app[KEYRING], settings, on_created=lambda n: workers.wake(VERIFY))
         sender = WebhookSender(db, app[KEYRING], metrics=app[METRICS])
         workers.add(Worker(WEBHOOKS, sender.step, idle_seconds=0.5, max_idle_seconds=5.0))
