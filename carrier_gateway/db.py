@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from carrier_gateway.sqlitedriver import inline_creator
+from carrier_gateway.sqlitedriver import Checkpointer, inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -77,6 +77,8 @@ class Database:
         if self.dialect == "sqlite":
             self._check_sqlite_path()
             self.write_engine = self._sqlite_engine(immediate=True, pool_size=1)
+            self._checkpointer: Checkpointer | None = Checkpointer(
+                os.path.abspath(self.url.database or ""), busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
             self.read_engine = self._sqlite_engine(immediate=False, pool_size=4)
         else:
             engine = create_async_engine(
@@ -87,6 +89,7 @@ class Database:
                 connect_args=connect_args or {},
             )
             self.write_engine = self.read_engine = engine
+            self._checkpointer = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,7 +107,8 @@ class Database:
     def _sqlite_engine(self, *, immediate: bool, pool_size: int) -> AsyncEngine:
         engine = create_async_engine(
             self.url, pool_size=pool_size, max_overflow=0, pool_timeout=60,
-            async_creator=inline_creator(os.path.abspath(self.url.database or ""), commit_on_thread=immediate),
+            async_creator=inline_creator(os.path.abspath(self.url.database or ""),
+                                         busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS),
         )
         sync_mode = self._sync_mode
 
@@ -117,6 +121,8 @@ class Database:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute(f"PRAGMA synchronous = {sync_mode}")
+            if immediate:  # commits never checkpoint in the loop: the Checkpointer does it
+                cur.execute("PRAGMA wal_autocheckpoint = 0")
             cur.close()
 
         begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -132,6 +138,8 @@ class Database:
         """A write transaction: commits on success, rolls back on any error."""
         async with self.write_engine.begin() as conn:
             yield conn
+        if self._checkpointer is not None:
+            self._checkpointer.after_write()
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -147,6 +155,8 @@ class Database:
             raise DatabaseError(f"database {describe(self.url)} is unreachable: {first_line(exc)}") from exc
 
     async def dispose(self) -> None:
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

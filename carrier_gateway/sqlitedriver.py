@@ -3,21 +3,34 @@
 aiosqlite runs every call (cursor, execute, fetch, close: four per statement) on its
 own thread and wakes the event loop for each answer. Under load that ping-pong, not
 SQLite, is most of the cost: each hop trades the GIL between the two threads. In WAL
-mode only a few calls can block on another connection: ``BEGIN IMMEDIATE`` (the write
-lock another process may hold, up to ``busy_timeout``), ``COMMIT`` of a write (it may
-run an automatic checkpoint, with its fsync) and PRAGMAs at connect time. Those, and
-large ``executemany`` calls (the GIL is released while SQLite works, so the loop runs
-meanwhile), still go to the thread; every other call runs inline, in microseconds.
+mode only a few calls can wait on another connection or the disk:
+
+- ``BEGIN IMMEDIATE`` waits for the write lock another *process* may hold: it is tried
+  inline with no busy wait, and only if the lock is taken goes to the thread, which
+  waits up to ``busy_timeout`` there;
+- ``COMMIT`` of a write may run an automatic checkpoint (with an fsync, ~5 ms here):
+  write connections run with ``wal_autocheckpoint = 0`` and a :class:`Checkpointer`
+  copies the WAL into the database on its own thread, so a COMMIT stays in memory
+  (synchronous=NORMAL: a commit survives a process crash, as before);
+- PRAGMAs at connect time, and large ``executemany`` calls (SQLite releases the GIL
+  while it works, so the loop runs meanwhile) go to the thread.
+
+Every other call runs inline, in microseconds.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
+
+log = logging.getLogger("carrier.db")
 
 #: executemany with more rows than this runs on the thread (overlaps with the loop)
 INLINE_MANY_ROWS = 64
@@ -25,20 +38,38 @@ _WAITING_SQL = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "PRAGMA", "VACUUM")
 
 
 class InlineConnection(aiosqlite.Connection):
-    def __init__(self, connector: Callable[[], sqlite3.Connection], *, commit_on_thread: bool) -> None:
+    def __init__(self, connector: Callable[[], sqlite3.Connection], *, busy_timeout_ms: int) -> None:
         super().__init__(connector, 64)
         self._thread.daemon = True
-        self._commit_on_thread = commit_on_thread
+        self._busy_timeout_ms = busy_timeout_ms
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self._running and self._connection is not None and not self._may_wait(fn, args):
-            return fn(*args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)
+        if not self._running or self._connection is None:
+            return await super()._execute(fn, *args, **kwargs)
+        sql = args[0] if args and isinstance(args[0], str) else ""
+        if sql[:15].upper() == "BEGIN IMMEDIATE" and self._begin_without_waiting(fn, args, kwargs):
+            return None
+        if self._may_wait(fn, args):
+            return await super()._execute(fn, *args, **kwargs)
+        return fn(*args, **kwargs)
 
-    def _may_wait(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+    def _begin_without_waiting(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> bool:
+        """Take the write lock inline if it is free; False if another process holds it."""
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            fn(*args, **kwargs)
+            return True
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            return False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+
+    @staticmethod
+    def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
         name = getattr(fn, "__name__", "")
-        if name == "commit":
-            return self._commit_on_thread
         if name in ("execute", "executescript") and args and isinstance(args[0], str):
             return args[0].lstrip()[:16].upper().startswith(_WAITING_SQL)
         if name == "executemany" and len(args) > 1:
@@ -47,11 +78,48 @@ class InlineConnection(aiosqlite.Connection):
         return False
 
 
-def inline_creator(database: str, *, commit_on_thread: bool, **connect_kw: Any) -> Callable[[], Any]:
+def inline_creator(database: str, *, busy_timeout_ms: int) -> Callable[[], Any]:
     """An ``async_creator`` for ``create_async_engine`` (file databases only)."""
-    connector = functools.partial(sqlite3.connect, database, check_same_thread=False, **connect_kw)
+    connector = functools.partial(sqlite3.connect, database, check_same_thread=False)
 
     async def create() -> InlineConnection:
-        return await InlineConnection(connector, commit_on_thread=commit_on_thread)
+        return await InlineConnection(connector, busy_timeout_ms=busy_timeout_ms)
 
     return create
+
+
+class Checkpointer:
+    """Copies the WAL into the database file on a thread, at most every ``every``
+    seconds of writing (PASSIVE: never waits for readers or writers)."""
+
+    def __init__(self, database: str, *, busy_timeout_ms: int, every: float = 0.5) -> None:
+        self._database = database
+        self._busy_timeout_ms = busy_timeout_ms
+        self._every = every
+        self._last = 0.0
+        self._conn: sqlite3.Connection | None = None
+        self._task: asyncio.Future[None] | None = None
+
+    def after_write(self) -> None:
+        now = time.monotonic()
+        if now - self._last < self._every or (self._task is not None and not self._task.done()):
+            return
+        self._last = now
+        self._task = asyncio.ensure_future(asyncio.to_thread(self._checkpoint))
+
+    def _checkpoint(self) -> None:
+        try:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self._database, check_same_thread=False, isolation_level=None)
+                self._conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as exc:  # the next write tries again; a commit never depends on it
+            log.warning("WAL checkpoint failed: %s", exc)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            await self._task
+            self._task = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
