@@ -97,20 +97,24 @@ class Verifier:
 
     async def _ask_authority(self, rows: Sequence[Any], checked: dict[str, tuple[Checked, Subject]]
                              ) -> dict[str, Answer]:
-        gate = asyncio.Semaphore(self.authority_concurrency)
+        """Ask about every record that passed the checks, ``authority_concurrency`` at a
+        time: that many asking loops share the list (one task per loop, not per record)."""
+        todo = [(row.id, checked[row.id][1]) for row in rows if not checked[row.id][0].reasons]
+        answers: dict[str, Answer] = {}
+        position = iter(todo)
 
-        async def ask(reg_id: str, subject: Subject) -> tuple[str, Answer]:
-            person = subject if subject.type == "INDIVIDUAL" else subject.agent
-            assert person is not None
-            async with gate:
+        async def asker() -> None:
+            for reg_id, subject in position:
+                person = subject if subject.type == "INDIVIDUAL" else subject.agent
+                assert person is not None
                 try:
-                    answer = await self.authority.check(person.id_type or "", person.id_number or "", person.name)
+                    answers[reg_id] = await self.authority.check(person.id_type or "", person.id_number or "",
+                                                                 person.name)
                 except (OSError, TimeoutError):  # an outage never approves
-                    answer = Answer.UNAVAILABLE
-            return reg_id, answer
+                    answers[reg_id] = Answer.UNAVAILABLE
 
-        asks = [ask(row.id, checked[row.id][1]) for row in rows if not checked[row.id][0].reasons]
-        return dict(await asyncio.gather(*asks))
+        await asyncio.gather(*(asker() for _ in range(min(self.authority_concurrency, len(todo)))))
+        return answers
 
     async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Any], mark: int,
                                 checked: dict[str, tuple[Checked, Subject]], answers: dict[str, Answer]
