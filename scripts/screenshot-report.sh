@@ -5,6 +5,8 @@
 #   scripts/screenshot-report.sh report.html report.png [WIDTH,HEIGHT]
 #
 # Needs Chromium (Debian: apt-get install chromium; or set CHROMIUM=/path/to/chrome).
+# Chinese text needs a CJK font on the machine (Debian: fonts-wqy-zenhei or fonts-noto-cjk),
+# else it shows as boxes; the charts and numbers render either way.
 # A fresh profile each run, background networking, updates, sync and QUIC off: the page
 # must render from the file alone (it has no script and no external reference).
 # Exit status: 0 and a PNG at OUT.png, or 1 with one line on stderr.
