@@ -139,7 +139,7 @@ class Database:
         async with self.write_engine.begin() as conn:
             yield conn
         if self._checkpointer is not None:
-            self._checkpointer.after_write()
+            await self._checkpointer.after_write()
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -156,7 +156,7 @@ class Database:
 
     async def dispose(self) -> None:
         if self._checkpointer is not None:
-            await self._checkpointer.close()
+            self._checkpointer.close()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

@@ -10,8 +10,8 @@ mode only a few calls can wait on another connection or the disk:
   waits up to ``busy_timeout`` there;
 - ``COMMIT`` of a write may run an automatic checkpoint (with an fsync, ~5 ms here):
   write connections run with ``wal_autocheckpoint = 0`` and a :class:`Checkpointer`
-  copies the WAL into the database on its own thread, so a COMMIT stays in memory
-  (synchronous=NORMAL: a commit survives a process crash, as before);
+  copies the WAL into the database on a thread past the same threshold, so a COMMIT
+  stays in memory (synchronous=NORMAL: a commit survives a process crash, as before);
 - PRAGMAs at connect time, and large ``executemany`` calls (SQLite releases the GIL
   while it works, so the loop runs meanwhile) go to the thread.
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import sqlite3
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -89,23 +89,33 @@ def inline_creator(database: str, *, busy_timeout_ms: int) -> Callable[[], Any]:
 
 
 class Checkpointer:
-    """Copies the WAL into the database file on a thread, at most every ``every``
-    seconds of writing (PASSIVE: never waits for readers or writers)."""
+    """Copies the WAL into the database file on a thread once it has grown past
+    ``wal_pages`` pages (SQLite's own autocheckpoint threshold), PASSIVE: never waits for
+    readers or writers. The write that crossed the threshold awaits it, as it would have
+    waited inside COMMIT, but the event loop keeps serving meanwhile."""
 
-    def __init__(self, database: str, *, busy_timeout_ms: int, every: float = 0.5) -> None:
+    def __init__(self, database: str, *, busy_timeout_ms: int, wal_pages: int = 1000) -> None:
         self._database = database
+        self._wal = database + "-wal"
         self._busy_timeout_ms = busy_timeout_ms
-        self._every = every
-        self._last = 0.0
+        self._wal_pages = wal_pages
         self._conn: sqlite3.Connection | None = None
-        self._task: asyncio.Future[None] | None = None
+        self._running = False
 
-    def after_write(self) -> None:
-        now = time.monotonic()
-        if now - self._last < self._every or (self._task is not None and not self._task.done()):
+    async def after_write(self) -> None:
+        if self._running:
             return
-        self._last = now
-        self._task = asyncio.ensure_future(asyncio.to_thread(self._checkpoint))
+        try:
+            size = os.stat(self._wal).st_size
+        except OSError:
+            return
+        if size < self._wal_pages * 4096:
+            return
+        self._running = True
+        try:
+            await asyncio.to_thread(self._checkpoint)
+        finally:
+            self._running = False
 
     def _checkpoint(self) -> None:
         try:
@@ -116,10 +126,7 @@ class Checkpointer:
         except sqlite3.Error as exc:  # the next write tries again; a commit never depends on it
             log.warning("WAL checkpoint failed: %s", exc)
 
-    async def close(self) -> None:
-        if self._task is not None:
-            await self._task
-            self._task = None
+    def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
