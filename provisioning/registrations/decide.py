@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from provisioning.cards.bulk import Draft
+from provisioning.cards.bulk import Draft, is_iccid_ref
 from provisioning.registrations.authority import Answer
 from provisioning.registrations.context import Bindings
 from provisioning.registrations.policy import Policy
@@ -27,9 +27,11 @@ class Outcome:
     suspended: bool = False
 
 
-def _card_reasons(stage: str, draft: Draft | None) -> list[Reason]:
+def _card_reasons(stage: str, draft: Draft | None, card_ref: str) -> list[Reason]:
     if draft is None:
-        return [reason("CARD_NOT_FOUND", "iccid", "no card with this identifier belongs to the pushing enterprise")]
+        field = "iccid" if is_iccid_ref(card_ref) else "msisdn"  # the field the record used
+        return [reason("CARD_NOT_FOUND", field, f"no card with this {field.upper()} belongs to the pushing "
+                       "enterprise")]
     state, verified = draft.state, draft.values["real_name_status"] == "VERIFIED"
     if state == "TERMINATED":
         return [reason("CARD_STATE_CONFLICT", "iccid", "card is TERMINATED")]
@@ -49,7 +51,7 @@ def _card_reasons(stage: str, draft: Draft | None) -> list[Reason]:
 def decide(reg: Any, checked: Checked, answer: Answer | None, draft: Draft | None, bindings: Bindings,
            policy: Policy, now: dt.datetime) -> Outcome:
     reasons = list(checked.reasons)
-    card_problems = _card_reasons(reg.stage, draft)
+    card_problems = _card_reasons(reg.stage, draft, reg.card_ref)
     reasons += card_problems
     iccid = draft.card.iccid if draft is not None else None
     owner, vin = reg.doc_index, checked.vin
