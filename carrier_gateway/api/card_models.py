@@ -27,15 +27,22 @@ class Services(BaseModel):
     voice: ServiceSummary
 
 
-class CardOut(BaseModel):
+class CardSummary(BaseModel):
+    """A card as CONTRACT.md shapes it (what an OEM sees)."""
+
     iccid: str
     imsi: str
     msisdn: str
     static_ip: str | None
-    usage: str
-    state: str
-    real_name_status: str
+    usage: Usage
+    state: State
+    real_name_status: Literal["NONE", "PENDING", "VERIFIED", "REJECTED"]
     services: Services
+
+
+class CardOut(CardSummary):
+    """A card as ops see it: the contract shape plus the carrier's own fields."""
+
     enterprise_id: int
     order_id: int
     registration_id: str | None

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from carrier_gateway.api.card_models import CardSummary
 from provisioning.registrations.records import EXAMPLE
 
 MAX_BATCH = 1000
@@ -54,15 +55,7 @@ class RegistrationOut(BaseModel):
     attempts: int
 
 
-class CardOut(BaseModel):
-    iccid: str
-    imsi: str
-    msisdn: str
-    static_ip: str | None
-    usage: str
-    state: str
-    real_name_status: Literal["NONE", "PENDING", "VERIFIED", "REJECTED"]
-    services: dict[str, dict[str, Any]]
+CardOut = CardSummary
 
 
 class CardPage(BaseModel):
