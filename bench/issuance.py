@@ -17,12 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from carrier_gateway.db import Database
-from carrier_gateway.migrate import upgrade
-from numbering import iccid, imsi, pools, profile, segments
-from provisioning.cards import issuance
-from provisioning.documents.uscc import calc_check_digit
-from provisioning.enterprises.registry import add_enterprise
+# bench/ holds a numbering.py that would shadow the package of that name
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from carrier_gateway.db import Database  # noqa: E402
+from carrier_gateway.migrate import upgrade  # noqa: E402
+from numbering import iccid, imsi, pools, profile, segments  # noqa: E402
+from provisioning.cards import issuance  # noqa: E402
+from provisioning.documents.uscc import calc_check_digit  # noqa: E402
+from provisioning.enterprises.registry import add_enterprise  # noqa: E402
 
 FIRST_MSISDN = 1440000000000
 
