@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from stdnum.exceptions import InvalidFormat, InvalidLength
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 
 #: Longest raw input any validator looks at; longer input is rejected before any
 #: normalisation work (a cheap guard against megabyte "numbers").
@@ -80,3 +80,19 @@ def first_bad(number: str, allowed: str) -> int | None:
         if char not in allowed:
             return position
     return None
+
+
+_UPPER_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def check_serial(number: str) -> str:
+    """A document serial of letters and digits: at least one digit, not one character
+    repeated (a placeholder like ``000000`` or ``XXXXXX`` rather than a number)."""
+    bad = first_bad(number, _UPPER_ALNUM)
+    if bad is not None:
+        raise InvalidFormat(f"character {bad} is not a letter A-Z or a digit")
+    if not any(char.isdigit() for char in number):
+        raise InvalidFormat("number has no digit")
+    if len(set(number)) == 1:
+        raise InvalidComponent("number is one character repeated, a placeholder rather than a number")
+    return number

@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import string
 
-from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import InvalidFormat, InvalidLength
 
-from provisioning.documents._text import clean, first_bad, is_han
+from provisioning.documents._text import check_serial, clean, first_bad, is_han
 
 __all__ = ["compact", "is_valid", "validate"]
 
 _MARKER = "字第"
-_ALNUM = string.ascii_uppercase + string.digits
 
 
 def compact(number: str) -> str:
@@ -58,14 +57,7 @@ def validate(number: str) -> str:
         return _certificate(number)
     if not 6 <= len(number) <= 12:
         raise InvalidLength(f"number has {len(number)} characters, expected 6 to 12 (or the 某字第…号 form)")
-    bad = first_bad(number, _ALNUM)
-    if bad is not None:
-        raise InvalidFormat(f"character {bad} is not a letter A-Z or a digit")
-    if not any(char.isdigit() for char in number):
-        raise InvalidFormat("number has no digit")
-    if len(set(number)) == 1:
-        raise InvalidComponent("number is one character repeated, a placeholder rather than a number")
-    return number
+    return check_serial(number)
 
 
 def is_valid(number: str) -> bool:

@@ -22,16 +22,13 @@ stdnum.exceptions.InvalidComponent: number is one character repeated, a placehol
 
 from __future__ import annotations
 
-import string
+from stdnum.exceptions import InvalidLength
 
-from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
-
-from provisioning.documents._text import clean, first_bad
+from provisioning.documents._text import check_serial, clean
 
 __all__ = ["MAX_LENGTH", "MIN_LENGTH", "compact", "is_valid", "validate"]
 
 MIN_LENGTH, MAX_LENGTH = 5, 20
-_ALLOWED = string.ascii_uppercase + string.digits
 
 
 def compact(number: str) -> str:
@@ -44,14 +41,7 @@ def validate(number: str) -> str:
     number = compact(number)
     if not MIN_LENGTH <= len(number) <= MAX_LENGTH:
         raise InvalidLength(f"number has {len(number)} characters, expected {MIN_LENGTH} to {MAX_LENGTH}")
-    bad = first_bad(number, _ALLOWED)
-    if bad is not None:
-        raise InvalidFormat(f"character {bad} is not a letter A-Z or a digit")
-    if not any(char.isdigit() for char in number):
-        raise InvalidFormat("number has no digit")
-    if len(set(number)) == 1:
-        raise InvalidComponent("number is one character repeated, a placeholder rather than a number")
-    return number
+    return check_serial(number)
 
 
 def is_valid(number: str) -> bool:
