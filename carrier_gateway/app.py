@@ -17,6 +17,7 @@ from carrier_gateway.oem import oem_context
 from carrier_gateway.openapi import build_spec
 from carrier_gateway.ops_auth import OpsAuthenticator
 from carrier_gateway.routing import MAX_STREAM_BYTES, OPS_AUTHENTICATOR, Router, mount
+from carrier_gateway.serving import IN_FLIGHT, InFlight
 from carrier_gateway.settings import Settings
 from provisioning.privacy.keyring import load_keyring
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[MAX_STREAM_BYTES] = settings.max_job_bytes
     app[METRICS] = Metrics()
+    app[IN_FLIGHT] = InFlight()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(oem_context)
     app.cleanup_ctx.append(workers_context)

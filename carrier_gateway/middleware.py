@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from carrier_gateway.metrics import METRICS
 from carrier_gateway.principal import REQUEST_ID
 from carrier_gateway.problems import from_domain, from_http, problem
+from carrier_gateway.serving import IN_FLIGHT
 from numbering.errors import DomainError
 
 log = logging.getLogger("carrier.http")
@@ -26,13 +27,20 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
     request[REQUEST_ID] = rid if _RID.match(rid) else uuid.uuid4().hex
     start = time.perf_counter()
     response: web.StreamResponse | None = None
+    in_flight = request.app.get(IN_FLIGHT)
+    if in_flight is not None:
+        in_flight.enter()
     try:
         response = await handle_errors(request, handler)
         return response
     finally:
+        if in_flight is not None:
+            in_flight.leave()
         status = response.status if response is not None else 500
         if response is not None and not response.prepared:
             response.headers["X-Request-Id"] = request[REQUEST_ID]
+            if in_flight is not None and in_flight.draining:  # stopping: reconnect elsewhere
+                response.force_close()
         metrics = request.app.get(METRICS)
         if metrics is not None:
             route = request.match_info.route.resource

@@ -7,14 +7,13 @@ import logging
 import os
 
 import click
-from aiohttp import web
 
-from carrier_gateway import ops_auth, sandbox
+from carrier_gateway import ops_auth, sandbox, serving
 from carrier_gateway.app import create_app
 from carrier_gateway.commands.base import CarrierGroup, command, emit, ensure_schema, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database, describe
-from carrier_gateway.logs import AccessLogger, configure_logging
+from carrier_gateway.logs import configure_logging
 from carrier_gateway.migrate import upgrade
 from carrier_gateway.sandbox import seed as sandbox_seed
 from numbering import profile
@@ -92,18 +91,8 @@ def serve_cmd(host: str | None, port: int | None, sandbox: bool) -> None:
     asyncio.run(check())
     load_keyring(settings.master_key_path)  # fail now, in one line, not inside the server
     app = create_app(settings)
-    log.info("listening", extra={"host": settings.host, "port": settings.port,
-                                 "database": describe(settings.database_url), "sandbox": settings.sandbox})
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        shutdown_timeout=settings.shutdown_timeout,
-        access_log_class=AccessLogger,
-        access_log=logging.getLogger("carrier.access"),
-        print=None,
-        handle_signals=True,
-    )
+    log.info("starting", extra={"database": describe(settings.database_url), "sandbox": settings.sandbox})
+    asyncio.run(serving.serve(app, settings.host, settings.port, settings.shutdown_timeout))
     log.info("stopped")
 
 

@@ -1,0 +1,78 @@
+"""Running the app until SIGINT/SIGTERM, then stopping in the right order.
+
+aiohttp's own shutdown closes every connection first and drops the bytes of a request
+body still arriving, so a client in the middle of an upload would lose it. Here a signal
+1. stops the listening socket (no new connections),
+2. waits until the requests already being handled have finished, bodies included
+   (responses now carry ``Connection: close``), at most the shutdown timeout,
+3. then cleans up: idle connections close, background workers finish their current
+   step, the database is disposed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiohttp import web
+
+from carrier_gateway.logs import AccessLogger
+
+log = logging.getLogger("carrier.serve")
+
+
+class InFlight:
+    """Counts requests being handled; ``draining`` asks clients to reconnect elsewhere."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.draining = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def leave(self) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
+IN_FLIGHT = web.AppKey("in_flight", InFlight)
+
+
+async def serve(app: web.Application, host: str, port: int, shutdown_timeout: float) -> None:
+    runner = web.AppRunner(app, handle_signals=False, access_log_class=AccessLogger,
+                           access_log=logging.getLogger("carrier.access"), shutdown_timeout=shutdown_timeout)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        log.info("listening", extra={"host": host, "port": port})
+        await stop.wait()
+        in_flight = app[IN_FLIGHT]
+        in_flight.draining = True
+        log.info("stopping", extra={"requests_in_flight": in_flight.count})
+        await site.stop()
+        if not await in_flight.wait_idle(shutdown_timeout):
+            log.warning("requests still running at the shutdown timeout", extra={"requests": in_flight.count})
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        await runner.cleanup()
