@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from provisioning.documents import checks
-from provisioning.documents.dispatch import age_on, birth_date_of, identity_key, validate_document
+from provisioning.documents.dispatch import age_on, inspect_document, validate_document
 from provisioning.documents.errors import DocumentError
 from provisioning.registrations.policy import Policy
 from provisioning.registrations.records import Person, RegistrationRecord, Subject
@@ -81,14 +81,13 @@ def _individual(out: Checked, subject: Subject, today: dt.date, policy: Policy) 
     reasons = out.reasons
     _guard(reasons, "subject.", checks.validate_person_name, subject.name, field="name")
     id_type, number = subject.id_type or "", subject.id_number or ""
-    key = _guard(reasons, "subject.", identity_key, id_type, number, today=today)
-    if key is None:
+    inspected = _guard(reasons, "subject.", inspect_document, id_type, number, today=today)
+    if inspected is None:
         return
-    out.identity = key
+    out.identity, birth = inspected
     expires = subject.id_expires
     if isinstance(expires, dt.date) and expires < today:
         reasons.append(reason("ID_EXPIRED", "subject.id_expires", f"the document expired on {expires.isoformat()}"))
-    birth = birth_date_of(id_type, number, today=today)
     if birth is not None and age_on(birth, today) < policy.min_age:
         reasons.append(reason("HOLDER_UNDERAGE", "subject.id_number",
                               f"the holder is under {policy.min_age}; a guardian must register"))
