@@ -68,6 +68,14 @@ SECURITY_SCHEMES = {
 }
 
 
+def model_example(model: type[BaseModel] | None) -> Any:
+    """The first of the examples a model declares (``json_schema_extra``), if any: an
+    endpoint that gives no request example of its own shows its body model's."""
+    extra = model.model_config.get("json_schema_extra") if model is not None else None
+    found = extra.get("examples") if isinstance(extra, dict) else None
+    return found[0] if isinstance(found, list) and found else None
+
+
 def build_spec(endpoints: list[Endpoint], *, version: str) -> dict[str, Any]:
     models: dict[type[BaseModel], None] = {}
     for ep in endpoints:
@@ -105,12 +113,14 @@ def build_spec(endpoints: list[Endpoint], *, version: str) -> dict[str, Any]:
         if ep.body is not None or ep.body_media_type:
             media = ep.body_media_type or "application/json"
             content: dict[str, Any] = {"schema": refs[ep.body] if ep.body else {"type": "string"}}
-            if ep.request_example is not None:
-                content["example"] = ep.request_example
+            example = ep.request_example if ep.request_example is not None else model_example(ep.body)
+            if example is not None:
+                content["example"] = example
             op["requestBody"] = {"required": True, "content": {media: content}}
         ok: dict[str, Any] = {"description": "Success"}
         if ep.response is not None or ep.response_example is not None:
-            body: dict[str, Any] = {"schema": refs[ep.response] if ep.response else {}}
+            untyped = {"type": "string"} if ep.response_media_type.startswith("text/") else {}
+            body: dict[str, Any] = {"schema": refs[ep.response] if ep.response else untyped}
             if ep.response_example is not None:
                 body["example"] = ep.response_example
             ok["content"] = {ep.response_media_type: body}

@@ -125,7 +125,7 @@ class Roster(BaseModel):
 
 
 class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"label": "TSP production"}]})
     label: str = Field("", max_length=200)
 
 
@@ -136,7 +136,7 @@ class IssuedKey(BaseModel):
 
 
 class RotateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"grace_hours": 24}]})
     grace_hours: float = Field(24, ge=0, le=24 * 30, description="how long the old secret keeps working")
 
 

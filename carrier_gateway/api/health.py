@@ -14,6 +14,25 @@ from carrier_gateway.problems import problem
 from carrier_gateway.routing import Call, Router
 
 router = Router("service")
+_ROUTE = 'method="POST",route="/v1/registrations"'
+#: an excerpt: one route's counter and latency histogram, and the webhook outcomes
+METRICS_EXAMPLE = "\n".join([
+    "# HELP carrier_http_requests_total HTTP requests",
+    "# TYPE carrier_http_requests_total counter",
+    f'carrier_http_requests_total{{{_ROUTE},status="202"}} 1842.0',
+    f'carrier_http_requests_total{{{_ROUTE},status="422"}} 17.0',
+    "# HELP carrier_http_request_duration_seconds HTTP request latency",
+    "# TYPE carrier_http_request_duration_seconds histogram",
+    f'carrier_http_request_duration_seconds_bucket{{le="0.005",{_ROUTE}}} 1503.0',
+    f'carrier_http_request_duration_seconds_bucket{{le="0.01",{_ROUTE}}} 1822.0',
+    f'carrier_http_request_duration_seconds_bucket{{le="+Inf",{_ROUTE}}} 1859.0',
+    f"carrier_http_request_duration_seconds_count{{{_ROUTE}}} 1859.0",
+    f"carrier_http_request_duration_seconds_sum{{{_ROUTE}}} 7.4213",
+    "# HELP carrier_events_total Domain events",
+    "# TYPE carrier_events_total counter",
+    'carrier_events_total{event="webhook.delivered"} 1250.0',
+    'carrier_events_total{event="webhook.failed"} 4.0',
+]) + "\n"
 
 
 class Health(BaseModel):
@@ -34,7 +53,10 @@ async def healthz(request: web.Request, call: Call) -> web.Response:
 
 @router.get("/readyz", summary="Readiness: the database answers and its schema is current",
             response=Ready, errors=(503,),
-            response_example={"status": "ready", "database": "sqlite", "schema_revision": "0001"})
+            description="`schema_revision` lists the head revision of each table branch.",
+            response_example={"status": "ready", "database": "postgresql", "schema_revision": (
+                "audit_0001,backfill_0001,cards_0001,enterprises_0001,gateway_0002,jobs_0002,numbering_0001,"
+                "outbox_0001,registrations_0001")})
 async def readyz(request: web.Request, call: Call) -> web.Response:
     db = request.app[DB]
     try:
@@ -51,7 +73,9 @@ async def readyz(request: web.Request, call: Call) -> web.Response:
 
 
 @router.get("/metrics", summary="Prometheus metrics (text exposition format)",
-            response_media_type="text/plain")
+            response_media_type="text/plain", response_example=METRICS_EXAMPLE,
+            description="Request counts and latency per route and status, and domain events such as webhook "
+                        "deliveries. No token is needed.")
 async def metrics(request: web.Request, call: Call) -> web.Response:
     body = request.app[METRICS].render()
     return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})

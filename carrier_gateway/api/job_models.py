@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Literal
 
@@ -104,23 +105,32 @@ class JobListQuery(BaseModel):
     limit: int = Field(default=100, ge=1, le=500)
 
 
-_BAD = {**EXAMPLE, "iccid": "89860012345678901244", "subject": {**EXAMPLE["subject"], "id_expires": "2020-01-01"}}
-UPLOAD_EXAMPLE = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (EXAMPLE, _BAD)) + '{"iccid": "8986"}\n'
-ACCEPTED_EXAMPLE = {"job_id": "j0193a1b2c3d4e5f6a7b8c9", "status": "RECEIVED", "lines_received": 3, "bytes": 1290,
-                    "sha256": "9f2c" + "0" * 60}
-_SUMMARY = {"job_id": "j0193a1b2c3d4e5f6a7b8c9", "status": "COMPLETED", "enterprise_id": 1, "actor": "oem:ak_5f0c8e2a",
-            "bytes": 1290, "sha256": "9f2c" + "0" * 60, "lines_received": 3, "last_line": 3, "lines_ingested": 3,
+#: a back-registration file: a good line, one whose document has expired, one with a mistyped stage
+_LINE = {**EXAMPLE, "stage": "BACKFILL", "sold_at": "2021-06-15",
+         "oem_verification": {"method": "ONLINE_IDENTITY_CHECK", "verified_at": "2026-11-25T14:30:00+08:00"}}
+_EXPIRED = {**_LINE, "iccid": "89860400000000000023", "vin": "LSVAU2189N2123457", "imei": "356938035643817",
+            "subject": {**EXAMPLE["subject"], "id_expires": "2020-01-01"}}
+_TYPO = {**_LINE, "iccid": "89860400000000000031", "vin": "LSVAU2186N2123464", "imei": "356938035643825",
+         "stage": "BACK_FILL"}
+UPLOAD_EXAMPLE = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (_LINE, _EXPIRED, _TYPO))
+_SHA256 = hashlib.sha256(UPLOAD_EXAMPLE.encode()).hexdigest()
+_BYTES = len(UPLOAD_EXAMPLE.encode())
+_JOB_ID = "j1a2212b1000884f079996"
+ACCEPTED_EXAMPLE = {"job_id": _JOB_ID, "status": "RECEIVED", "lines_received": 3, "bytes": _BYTES, "sha256": _SHA256}
+_SUMMARY = {"job_id": _JOB_ID, "status": "COMPLETED", "enterprise_id": 1, "actor": "oem:ak_5f0c8e2a9b7d41c3e6f2",
+            "bytes": _BYTES, "sha256": _SHA256, "lines_received": 3, "last_line": 3, "lines_ingested": 3,
             "lines_invalid": 1, "registrations_created": 2, "chunks": 1, "chunks_done": 1,
             "created_at": "2026-11-28T08:00:00Z", "received_at": "2026-11-28T08:00:00Z",
             "ingested_at": "2026-11-28T08:00:01Z",
             "registrations": {"PENDING": 0, "VERIFIED": 1, "REJECTED": 1, "SUPERSEDED": 0}}
 JOB_EXAMPLE = _SUMMARY
 LIST_EXAMPLE = {"items": [_SUMMARY], "next_cursor": None}
-RESULTS_EXAMPLE = "\n".join(json.dumps(x, ensure_ascii=False) for x in (
-    {"line": 1, "registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "VERIFIED", "reasons": []},
-    {"line": 2, "registration_id": "r0193a1b2c3d4e5f6a7b8d0", "status": "REJECTED",
+RESULTS_EXAMPLE = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in (
+    {"line": 1, "registration_id": "r1a2212b11f4dff1c540c8", "status": "VERIFIED", "reasons": []},
+    {"line": 2, "registration_id": "r1a2212b11fe6b826414a2", "status": "REJECTED",
      "reasons": [{"code": "ID_EXPIRED", "field": "subject.id_expires",
                   "message": "the document expired on 2020-01-01"}]},
     {"line": 3, "registration_id": None, "status": "REJECTED",
-     "errors": [{"code": "SCHEMA_INVALID", "field": "iccid", "message": "String should have at least 18 characters"}]},
-)) + "\n"
+     "errors": [{"code": "SCHEMA_INVALID", "field": "stage",
+                 "message": "Input should be 'AT_SALE', 'BACKFILL' or 'OWNER_CHANGE'"}]},
+))

@@ -40,7 +40,7 @@ async def get_oem_card(request: web.Request, call: Call) -> web.Response:
 
 @router.get("/v1/cards", summary="The enterprise's cards, cursor-paginated (limit at most 500)", auth="oem",
             query=CardQuery, response=CardPage,
-            response_example={"items": [CARD_EXAMPLE], "next_cursor": "89860012345678901236"})
+            response_example={"items": [CARD_EXAMPLE], "next_cursor": "89860400000000000015"})
 async def list_oem_cards(request: web.Request, call: Call) -> web.Response:
     enterprise_id, q = _enterprise(call), call.query
     async with request.app[DB].read() as conn:

@@ -71,18 +71,27 @@ class CardQuery(BaseModel):
 
 
 REGISTRATION_EXAMPLE = EXAMPLE
+#: two records for two cars; the second lacks the subject's id_type and fails alone
+BATCH_EXAMPLE = {"records": [EXAMPLE, {
+    **EXAMPLE, "iccid": "89860400000000000023", "vin": "LSVAU2189N2123457", "imei": "356938035643817",
+    "subject": {k: v for k, v in EXAMPLE["subject"].items() if k != "id_type"}}]}
+BATCH_OUT_EXAMPLE = {"results": [
+    {"index": 0, "registration_id": "r1a1f6ae99006eb6ad33e6", "status": "PENDING", "errors": []},
+    {"index": 1, "registration_id": None, "status": "REJECTED", "errors": [{
+        "code": "SCHEMA_INVALID", "field": "subject", "message": "Value error, an INDIVIDUAL subject needs id_type"}]}]}
+#: a registration rejected because the holder's document had expired
 REGISTRATION_OUT_EXAMPLE = {
-    "registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "REJECTED", "stage": "AT_SALE",
-    "iccid": "89860012345678901236", "card_ref": "89860012345678901236",
+    "registration_id": "r1a1f6f12040ab885d22d7", "status": "REJECTED", "stage": "AT_SALE",
+    "iccid": "89860400000000000023", "card_ref": "89860400000000000023",
     "reasons": [{"code": "ID_EXPIRED", "field": "subject.id_expires", "message": "the document expired on 2020-01-01"}],
     "subject": {"type": "INDIVIDUAL", "name": "张*", "id_type": "RESIDENT_ID", "id_number": "110105********002X",
-                "id_expires": "2020-01-01", "phone": "138****8000"},
-    "vin": "LSVAU2187N2123456", "received_at": "2026-11-20T02:00:00Z", "decided_at": "2026-11-20T02:00:00Z",
+                "id_expires": "2020-01-01", "address": "北京市****", "phone": "138****8000"},
+    "vin": "LSVAU2189N2123457", "received_at": "2026-11-20T03:12:40Z", "decided_at": "2026-11-20T03:12:41Z",
     "attempts": 1,
 }
 CARD_EXAMPLE = {
-    "iccid": "89860012345678901236", "imsi": "460001234567890", "msisdn": "1440012345678", "static_ip": None,
+    "iccid": "89860400000000000015", "imsi": "460040000000001", "msisdn": "1440000000000", "static_ip": None,
     "usage": "TBOX", "state": "ACTIVE", "real_name_status": "VERIFIED",
     "services": {"data": {"allowed": True, "scope": "PLATFORMS"}, "sms": {"allowed": True,
-                 "scope": "MT_SHORT_CODES"}, "voice": {"allowed": False}},
+                 "scope": "MT_SHORT_CODES"}, "voice": {"allowed": False, "scope": "NONE"}},
 }

@@ -9,6 +9,8 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from carrier_gateway.api.oem_models import (
+    BATCH_EXAMPLE,
+    BATCH_OUT_EXAMPLE,
     MAX_BATCH,
     REGISTRATION_EXAMPLE,
     REGISTRATION_OUT_EXAMPLE,
@@ -41,7 +43,7 @@ def _enterprise(call: Call) -> int:
 @router.post(
     "/v1/registrations", summary="Push one real-name registration", auth="oem", body=RegistrationRecord,
     response=Accepted, status=202, errors=(409, 429), request_example=REGISTRATION_EXAMPLE,
-    response_example={"registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "PENDING"},
+    response_example={"registration_id": "r1a1f6ae99006eb6ad33e6", "status": "PENDING"},
     description="The record is stored (PENDING) before the answer; verification follows in the background "
                 "(poll GET /v1/registrations/{id} or receive the webhook). With an `Idempotency-Key` header "
                 "(1-128 printable characters) a repeat returns the first answer with `Idempotent-Replayed: true`; "
@@ -63,11 +65,7 @@ async def push_registration(request: web.Request, call: Call) -> web.Response:
 @router.post(
     "/v1/registrations/batch", summary=f"Push up to {MAX_BATCH} registrations; each stands or falls alone",
     auth="oem", body=BatchIn, response=BatchOut, errors=(429,),
-    request_example={"records": [REGISTRATION_EXAMPLE]},
-    response_example={"results": [
-        {"index": 0, "registration_id": "r0193a1b2c3d4e5f6a7b8c9", "status": "PENDING", "errors": []},
-        {"index": 1, "registration_id": None, "status": "REJECTED",
-         "errors": [{"code": "SCHEMA_INVALID", "field": "subject.id_type", "message": "Field required"}]}]},
+    request_example=BATCH_EXAMPLE, response_example=BATCH_OUT_EXAMPLE,
     description="Records that match the schema are stored (PENDING) in one transaction and verified in the "
                 "background; a record that does not is REJECTED here with its errors and stored nowhere. A "
                 "record pushed again (same content) returns its first registration id.",

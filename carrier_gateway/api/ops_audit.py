@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from aiohttp import web
@@ -13,15 +14,33 @@ from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from provisioning.audit import formats, query
-from provisioning.audit.trail import Event, record, verify
+from provisioning.audit.trail import GENESIS, Event, canonical, entry_hash, record, verify
 
 router = Router("ops: audit")
 AUDIT_READERS = {"auditor", "regulator"}
 
-_ENTRY = {"seq": 41, "at": "2026-11-28T08:00:00.123456Z", "actor": "ops:3", "action": "personal_data.read",
-          "object_type": "registration", "object_id": "r0193a1b2c3d4e5f6a7b8c9", "enterprise_id": 1,
-          "detail": {"purpose": "complaint 2026-118 from the subscriber", "fields": ["subject"]},
-          "prev_hash": "9f2c...", "hash": "4b1e..."}
+
+def _entry(seq: int, prev: str, at: str, actor: str, action: str, object_type: str, object_id: str,
+           enterprise_id: int | None, detail: dict[str, Any]) -> dict[str, Any]:
+    """An example entry whose hash is the one the trail would compute (so the examples verify)."""
+    when = dt.datetime.fromisoformat(at)
+    digest = entry_hash(prev, seq, when, actor, action, object_type, object_id, enterprise_id, canonical(detail))
+    return {"seq": seq, "at": when.astimezone(dt.UTC).isoformat(timespec="microseconds"), "actor": actor,
+            "action": action, "object_type": object_type, "object_id": object_id, "enterprise_id": enterprise_id,
+            "detail": detail, "prev_hash": prev, "hash": digest}
+
+
+_ENTRY = _entry(41, "5a1d0f3c9e7b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f", "2026-11-28T08:00:00.123456Z",
+                "ops:3", "personal_data.read", "registration", "r1a1f6f12040ab885d22d7", 1,
+                {"purpose": "complaint 2026-118 from the subscriber", "fields": ["subject"], "via": "api"})
+_CREATED = _entry(1, GENESIS, "2026-11-28T08:00:00.104183Z", "ops:1", "enterprise.created", "enterprise", "1", 1,
+                  {"apn": "iov-e1.carrier", "authorized_by": None, "kind": "OEM", "uscc": "91350100M000100Y43"})
+_DESTINATION = _entry(2, _CREATED["hash"], "2026-11-28T08:00:05.482113Z", "ops:1", "destination.added",
+                      "enterprise", "1", 1, {"kind": "PLATFORM_PREFIX", "value": "203.0.113.0/24"})
+_KEY = _entry(3, _DESTINATION["hash"], "2026-11-28T08:01:12.009871Z", "ops:1", "key.created", "api_key",
+              "ak_5f0c8e2a9b7d41c3e6f2", 1, {"label": "TSP production"})
+EXPORT_EXAMPLE = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n"
+                         for e in (_CREATED, _DESTINATION, _KEY))
 
 
 class AuditQuery(BaseModel):
@@ -97,10 +116,12 @@ async def verify_audit(request: web.Request, call: Call) -> web.Response:
 
 
 @router.get("/ops/v1/audit/export", summary="Export the trail as JSON Lines or CSV (streamed)", auth="ops",
-            roles=AUDIT_READERS, query=AuditExportQuery, response_media_type="application/x-ndjson",
+            roles=AUDIT_READERS, query=AuditExportQuery, response=AuditEntry,
+            response_media_type="application/x-ndjson", response_example=EXPORT_EXAMPLE,
             description="Entries up to the head at the start of the export, read in chunks. Times are UTC with "
                         "microseconds and CSV `detail` is the stored canonical JSON, so each entry's hash can be "
-                        "recomputed from the export. The export itself is recorded in the trail.")
+                        "recomputed from the export. `format=csv` answers text/csv: a header line, then the same "
+                        "fields per entry. The export itself is recorded in the trail.")
 async def export_audit(request: web.Request, call: Call) -> web.StreamResponse:
     q: AuditExportQuery = call.query
     db = request.app[DB]

@@ -21,7 +21,7 @@ MAX_FLAG = 10_000
 
 class FlagIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"enterprise_id": 1, "iccids": ["89860012345678901236", "89860012345678901244"]}]})
+        {"enterprise_id": 1, "iccids": ["89860400000000000015", "89860400000000000023"]}]})
     enterprise_id: int = Field(ge=1)
     iccids: list[str] = Field(min_length=1, max_length=MAX_FLAG)
 
@@ -84,7 +84,7 @@ class Summary(BaseModel):
     items: list[EnterpriseSummary]
 
 
-_CARD = {"iccid": "89860012345678901236", "enterprise_id": 1, "msisdn": "1440012345678", "card_state": "ACTIVE",
+_CARD = {"iccid": "89860400000000000015", "enterprise_id": 1, "msisdn": "1440000000000", "card_state": "ACTIVE",
          "status": "OUTSTANDING", "flagged_at": "2022-01-10T02:00:00Z", "verified_at": None, "overdue": True}
 _SUMMARY = {"enterprise_id": 1, "flagged": 1200, "done": 1100, "done_late": 30, "pending": 20, "rejected": 5,
             "outstanding": 95, "overdue": 95, "terminated": 5}
@@ -96,7 +96,10 @@ def _deadline(request: web.Request) -> dt.date:
 
 @router.post("/ops/v1/backfill", summary="Flag cards that must be registered late (all, or none if one is unknown)",
              auth="ops", roles={"ops"}, body=FlagIn, response=FlagOut, errors=(404, 422),
-             response_example={"enterprise_id": 1, "flagged": 2, "already": 0})
+             response_example={"enterprise_id": 1, "flagged": 2, "already": 0},
+             description="Flagged cards must get a verified registration (stage BACKFILL) by the configured "
+                         "deadline. Every ICCID must be a card of that enterprise, else 404 CARD_NOT_FOUND names "
+                         "them and nothing is flagged; a card flagged before counts in `already`. Audited.")
 async def flag_backfill(request: web.Request, call: Call) -> web.Response:
     body: FlagIn = call.body
     async with request.app[DB].write() as conn:
@@ -106,7 +109,10 @@ async def flag_backfill(request: web.Request, call: Call) -> web.Response:
 
 @router.post("/ops/v1/backfill/unflag", summary="Remove back-registration flags set by mistake", auth="ops",
              roles={"ops"}, body=FlagIn, response=UnflagOut, errors=(422,),
-             response_example={"enterprise_id": 1, "unflagged": 2})
+             request_example={"enterprise_id": 1, "iccids": ["89860400000000000023"]},
+             response_example={"enterprise_id": 1, "unflagged": 1},
+             description="ICCIDs that are not flagged for that enterprise are skipped; `unflagged` counts the "
+                         "flags removed. Audited.")
 async def unflag_backfill(request: web.Request, call: Call) -> web.Response:
     body: FlagIn = call.body
     async with request.app[DB].write() as conn:

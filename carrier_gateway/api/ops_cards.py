@@ -17,9 +17,15 @@ _SERVICES = {"data": {"allowed": True, "scope": "PLATFORMS"}, "sms": {"allowed":
              "voice": {"allowed": False, "scope": "NONE"}}
 _CARD = {"iccid": "89860400000000000015", "imsi": "460040000000001", "msisdn": "1440000000000",
          "static_ip": None, "usage": "TBOX", "state": "ACTIVE", "real_name_status": "VERIFIED",
-         "services": _SERVICES, "enterprise_id": 1, "order_id": 1, "registration_id": "r_01",
-         "suspension_cause": None, "imei_bound": True, "state_changed_at": "2026-11-28T08:00:00Z",
-         "created_at": "2026-11-20T08:00:00Z"}
+         "services": _SERVICES, "enterprise_id": 1, "order_id": 1, "registration_id": "r1a1f6ae99006eb6ad33e6",
+         "suspension_cause": None, "imei_bound": True, "state_changed_at": "2026-11-20T02:00:01.204518Z",
+         "created_at": "2026-11-02T08:00:00Z"}
+#: the same card earlier, moved to TEST for the factory's end-of-line test
+_IN_TEST = {**_CARD, "state": "TEST", "real_name_status": "NONE", "registration_id": None, "imei_bound": False,
+            "services": {**_SERVICES, "data": {"allowed": True, "scope": "TEST_APN", "cap_mb": 50},
+                         "sms": {"allowed": False, "scope": "NONE"}},
+            "state_changed_at": "2026-11-05T06:30:00Z"}
+_VERIFIER = "verifier:carrier-gw-1:4127"
 
 
 def iccid(request: web.Request) -> str:
@@ -60,8 +66,13 @@ async def ops_explain_card(request: web.Request, call: Call) -> web.Response:
 
 @router.get(C + "/history", summary="Every lifecycle transition: who, when, why", auth="ops",
             roles={"ops", "auditor", "regulator"}, response=m.HistoryList, errors=(404,),
-            response_example={"items": [{"at": "2026-11-28T08:00:00Z", "from_state": "INVENTORY",
-                                         "to_state": "TEST", "actor": "ops:1", "reason": "factory test"}]})
+            response_example={"items": [
+                {"at": "2026-11-05T06:30:00Z", "from_state": "INVENTORY", "to_state": "TEST", "actor": "ops:1",
+                 "reason": "factory line 3 end-of-line test"},
+                {"at": "2026-11-20T02:00:01.204518Z", "from_state": "TEST", "to_state": "PENDING",
+                 "actor": _VERIFIER, "reason": "sold: registration r1a1f6ae99006eb6ad33e6 received"},
+                {"at": "2026-11-20T02:00:01.204518Z", "from_state": "PENDING", "to_state": "ACTIVE",
+                 "actor": _VERIFIER, "reason": "registration r1a1f6ae99006eb6ad33e6 verified"}]})
 async def ops_card_history(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         items = await store.history(conn, iccid(request))
@@ -74,7 +85,7 @@ async def ops_card_history(request: web.Request, call: Call) -> web.Response:
                          "TERMINATED (number to quarantine, static IP released). An illegal move is a 409 "
                          "CARD_STATE_CONFLICT naming the current state.",
              auth="ops", roles={"ops"}, body=m.TransitionIn, response=m.CardOut, errors=(404, 409),
-             response_example=_CARD)
+             response_example=_IN_TEST)
 async def ops_transition_card(request: web.Request, call: Call) -> web.Response:
     body: m.TransitionIn = call.body
     async with request.app[DB].write() as conn:

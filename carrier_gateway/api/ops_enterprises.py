@@ -61,7 +61,8 @@ async def ops_get_enterprise(request: web.Request, call: Call) -> web.Response:
 
 @router.route("PATCH", E, summary="Change the name, callback URL or (AGENT) authorisation end", auth="ops",
               roles={"ops"}, body=m.EnterprisePatch, response=m.EnterpriseOut, errors=(404,),
-              response_example=_EXAMPLE)
+              response_example={**_EXAMPLE, "callback_url": "https://tsp.oem.example/v2/webhook"},
+              description="Only the fields given change; the USCC, kind and authorising OEM never do. Audited.")
 async def ops_update_enterprise(request: web.Request, call: Call) -> web.Response:
     body: m.EnterprisePatch = call.body
     async with request.app[DB].write() as conn:
@@ -83,7 +84,10 @@ async def ops_add_destination(request: web.Request, call: Call) -> web.Response:
 
 
 @router.delete(E + "/destinations", summary="Remove a registered destination", auth="ops", roles={"ops"},
-               query=m.DestinationIn, response=m.Destinations, errors=(404,))
+               query=m.DestinationIn, response=m.Destinations, errors=(404,),
+               description="The destination is named by the `kind` and `value` query parameters, e.g. "
+                           "`?kind=SHORT_CODE&value=1065800001`; the answer lists those left. Audited.",
+               response_example={"PLATFORM_PREFIX": ["203.0.113.0/24"], "SHORT_CODE": [], "CALL_CENTRE": []})
 async def ops_remove_destination(request: web.Request, call: Call) -> web.Response:
     q: m.DestinationIn = call.query
     async with request.app[DB].write() as conn:

@@ -15,14 +15,17 @@ from provisioning.enterprises import credentials
 
 router = Router("ops: credentials")
 K = "/ops/v1/keys/{key_id:ak_[0-9a-f]+}"
-_ISSUED = {"key_id": "ak_5f0c8e2a9b7d41c3e6f2", "secret": "sk_...", "enterprise_id": 1}
-_KEY = {"key_id": "ak_5f0c8e2a9b7d41c3e6f2", "enterprise_id": 1, "label": "TSP", "status": "ACTIVE",
+_ISSUED = {"key_id": "ak_5f0c8e2a9b7d41c3e6f2", "secret": "sk_RVYe3YhBFf5r32e2DCL9NjrUhy5TUh-fd8zA8W79YL4",
+           "enterprise_id": 1}
+_KEY = {"key_id": "ak_5f0c8e2a9b7d41c3e6f2", "enterprise_id": 1, "label": "TSP production", "status": "ACTIVE",
         "created_at": "2026-11-28T08:00:00Z", "expires_at": None, "replaced_by": None, "revoked_at": None}
 
 
 @router.post(E + "/keys", summary="Create API credentials; the secret is in this answer only", auth="ops",
              roles={"ops"}, body=m.KeyIn, response=m.IssuedKey, status=201, errors=(404,),
-             response_example=_ISSUED)
+             response_example=_ISSUED,
+             description="The secret is stored encrypted and never shown again: hand it to the enterprise now. "
+                         "An enterprise may hold several keys; `label` says which system uses this one. Audited.")
 async def ops_create_key(request: web.Request, call: Call) -> web.Response:
     body: m.KeyIn = call.body
     async with request.app[DB].write() as conn:
@@ -42,7 +45,11 @@ async def ops_list_keys(request: web.Request, call: Call) -> web.Response:
 
 @router.post(K + "/rotation", summary="Rotate a key: a new key now, the old one valid for a grace period",
              auth="ops", roles={"ops"}, body=m.RotateIn, response=m.IssuedKey, status=201, errors=(404, 409),
-             response_example=_ISSUED)
+             response_example={**_ISSUED, "key_id": "ak_53c4c2db3ea45f3a3096",
+                               "secret": "sk_dbT8fJw1m03QuSO_TQf_eXOup6ejvs8_ueeHio6exPw"},
+             description="The answer is the new key (its secret shown once, label kept). The old key is ROTATING "
+                         "and keeps working for `grace_hours`, then EXPIRED; 0 ends it at once. A revoked or "
+                         "expired key cannot be rotated (409): create a new one. Audited.")
 async def ops_rotate_key(request: web.Request, call: Call) -> web.Response:
     body: m.RotateIn = call.body
     async with request.app[DB].write() as conn:

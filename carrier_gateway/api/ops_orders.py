@@ -15,7 +15,7 @@ router = Router("ops: cards")
 ORDER = "/ops/v1/orders/{order_id:\\d+}"
 _ORDER = {"order_id": 1, "enterprise_id": 1, "usage": "TBOX", "static_ip": False, "count": 10000,
           "issued": 10000, "chunk_size": 10000, "status": "COMPLETE", "first_iccid": "89860400000000000015",
-          "last_iccid": "89860400000000100003", "created_by": "ops:1", "created_at": "2026-11-28T08:00:00Z",
+          "last_iccid": "89860400000000100005", "created_by": "ops:1", "created_at": "2026-11-28T08:00:00Z",
           "completed_at": "2026-11-28T08:00:01Z"}
 
 

@@ -70,7 +70,9 @@ async def list_persons_unmasked(request: web.Request, call: Call) -> web.Respons
             response_example={"active_key": "k20261128080000ab12",
                               "keys": [{"id": "k20250101000000cd34", "active": False},
                                        {"id": "k20261128080000ab12", "active": True}],
-                              "columns": [{"column": "registrations.subject_enc", "holds": "...",
+                              "columns": [{"column": "registrations.subject_enc",
+                                           "holds": "a registration's subject with its agent and responsible "
+                                                    "person (JSON)",
                                            "by_key": {"k20250101000000cd34": 120, "k20261128080000ab12": 99880}}],
                               "not_under_active_key": 120, "unknown_keys": [], "complete": False})
 async def privacy_keys(request: web.Request, call: Call) -> web.Response:

@@ -30,7 +30,7 @@ class OpsRegistrationOut(RegistrationOut):
 _MASKED = {**REGISTRATION_OUT_EXAMPLE, "enterprise_id": 1}
 _CLEAR = {**_MASKED, "subject": {"type": "INDIVIDUAL", "name": "张三", "id_type": "RESIDENT_ID",
                                  "id_number": "11010519491231002X", "id_expires": "2020-01-01",
-                                 "phone": "13800138000"}}
+                                 "address": "北京市朝阳区某街1号", "phone": "13800138000"}}
 
 
 @router.get(R, summary="A registration with its masked subject", auth="ops", roles={"ops", "auditor"},

@@ -40,7 +40,16 @@ async def whoami(request: web.Request, call: Call) -> web.Response:
 
 
 @router.get("/ops/v1/tokens", summary="List ops tokens (ids and roles, never values)", auth="ops",
-            roles={"ops", "auditor"}, response=TokenList)
+            roles={"ops", "auditor"}, response=TokenList,
+            description="Tokens are made with `carrier token create --role R --label L` (the value is shown then "
+                        "only) and revoked with `carrier token revoke ID`.",
+            response_example={"items": [
+                {"id": 1, "role": "ops", "label": "operations desk", "created_at": "2026-11-28T08:00:00Z",
+                 "revoked_at": None},
+                {"id": 2, "role": "auditor", "label": "internal audit", "created_at": "2026-11-28T08:05:00Z",
+                 "revoked_at": None},
+                {"id": 3, "role": "regulator", "label": "provincial inspection 2026", "created_at":
+                 "2026-11-28T08:10:00Z", "revoked_at": "2026-11-28T09:30:00Z"}]})
 async def list_tokens(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         rows = await ops_auth.list_tokens(conn)

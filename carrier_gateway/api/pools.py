@@ -100,6 +100,7 @@ _POOL = {"id": 1, "cidr": "10.0.0.0/8", "apn": "iov.carrier", "version": 4, "lab
          "assigned_addresses": 10, "created_at": "2026-11-28T08:00:00Z"}
 _PREFIX = {"id": 1, "pool_id": 1, "enterprise_id": 1, "prefix": "10.0.0.0/24", "apn": "iov.carrier",
            "usable": "254", "assigned": 10, "free": "244", "allocated_at": "2026-11-28T08:00:00Z"}
+_ALLOCATED = {"enterprise": 1, "prefix": "10.0.0.0/24", "prefix_id": 1, "pool_id": 1}
 
 
 def _allocated(p: pools.Prefix) -> dict[str, object]:
@@ -137,7 +138,10 @@ async def ops_get_pool(request: web.Request, call: Call) -> web.Response:
 
 @router.post("/ops/v1/pools/allocate", summary="Give an enterprise the first free sub-prefix of a length",
              auth="ops", roles={"ops"}, body=AllocateIn, response=AllocatedOut, status=201, errors=(404, 409),
-             response_example={"enterprise": 1, "prefix": "10.0.0.0/24", "prefix_id": 1, "pool_id": 1})
+             response_example=_ALLOCATED,
+             description="The first free prefix of that length in the first pool (of the APN or pool given: "
+                         "404 if none) that has one; 409 when every such pool is full. The enterprise's cards "
+                         "get their static addresses from its prefixes.")
 async def ops_allocate_prefix(request: web.Request, call: Call) -> web.Response:
     body: AllocateIn = call.body
     async with request.app[DB].write() as conn:
@@ -158,7 +162,8 @@ async def ops_list_prefixes(request: web.Request, call: Call) -> web.Response:
 
 
 @router.delete("/ops/v1/prefixes/{prefix_id:\\d+}", summary="Give a prefix back to its pool (refused while in use)",
-               auth="ops", roles={"ops"}, response=AllocatedOut, errors=(404, 409))
+               auth="ops", roles={"ops"}, response=AllocatedOut, errors=(404, 409), response_example=_ALLOCATED,
+               description="Refused (409 PREFIX_IN_USE) while cards hold static addresses in it.")
 async def ops_release_prefix(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
         prefix = await pools.release_prefix(conn, int(request.match_info["prefix_id"]))
@@ -168,7 +173,11 @@ async def ops_release_prefix(request: web.Request, call: Call) -> web.Response:
 
 
 @router.post("/ops/v1/addresses/release", summary="Give static addresses back to their prefixes (all or nothing)",
-             auth="ops", roles={"ops"}, body=AddressesIn, response=ReleasedOut, errors=(409,))
+             auth="ops", roles={"ops"}, body=AddressesIn, response=ReleasedOut, errors=(409,),
+             response_example={"released": 1},
+             description="A repair tool: terminating a card releases its static address by itself. Every address "
+                         "must be assigned, else 409 ADDRESS_NOT_ASSIGNED names the first that is not and nothing "
+                         "is released.")
 async def ops_release_addresses(request: web.Request, call: Call) -> web.Response:
     body: AddressesIn = call.body
     async with request.app[DB].write() as conn:

@@ -123,6 +123,11 @@ _SEGMENT = {"id": 1, "first": "1440000000000", "last": "1440000999999", "label":
             "created_at": "2026-11-28T08:00:00Z"}
 _BLOCK = {"id": 1, "segment_id": 1, "enterprise_id": 1, "first": "1440000000000", "last": "1440000009999",
           "count": 10000, "free": 4998, "assigned": 5000, "quarantined": 2, "allocated_at": "2026-11-28T08:00:00Z"}
+_ALLOCATED = {"enterprise": 1, "first": "1440000000000", "last": "1440000009999", "count": 10000, "block_id": 1,
+              "segment_id": 1}
+_PROFILE = {"key": "china-mobile", "name": "China Mobile", "mcc": "460", "mncs": ["00", "02", "04", "07", "08"],
+            "default_mnc": "04", "iccid_issuers": ["00", "02", "04", "07"], "default_iccid_issuer": "04",
+            "msisdn_prefixes": ["1440", "1441", "148"], "quarantine_days": 90}
 SEGMENT = "/ops/v1/segments/{segment_id:\\d+}"
 
 
@@ -133,7 +138,9 @@ async def audit(conn: AsyncConnection, call: Call, action: str, kind: str, oid: 
 
 
 @router.get("/ops/v1/numbering/profile", summary="The carrier being simulated and its number codes", auth="ops",
-            roles=READERS, response=ProfileOut)
+            roles=READERS, response=ProfileOut, response_example=_PROFILE,
+            description="The carrier is chosen at `carrier init --carrier`; its default MNC and ICCID issuer "
+                        "code go into every IMSI and ICCID issued, and segments must lie in its MSISDN prefixes.")
 async def ops_get_profile(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         prof = await profile.get_profile(conn)
@@ -141,7 +148,9 @@ async def ops_get_profile(request: web.Request, call: Call) -> web.Response:
 
 
 @router.route("PATCH", "/ops/v1/numbering/profile", summary="Set the cooling-off period of released numbers",
-              auth="ops", roles={"ops"}, body=ProfilePatch, response=ProfileOut)
+              auth="ops", roles={"ops"}, body=ProfilePatch, response=ProfileOut, response_example=_PROFILE,
+              description="Applies to numbers released from now on; numbers already cooling off keep their date. "
+                          "Audited.")
 async def ops_patch_profile(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
         prof = await profile.set_quarantine_days(conn, call.body.quarantine_days)
@@ -183,8 +192,7 @@ async def ops_get_segment(request: web.Request, call: Call) -> web.Response:
 
 @router.post("/ops/v1/segments/allocate", summary="Give an enterprise one contiguous block of N numbers (best fit)",
              auth="ops", roles={"ops"}, body=AllocateIn, response=AllocatedOut, status=201, errors=(404, 409),
-             response_example={"enterprise": 1, "first": "1440000000000", "last": "1440000009999", "count": 10000,
-                               "block_id": 1, "segment_id": 1})
+             response_example=_ALLOCATED)
 async def ops_allocate_block(request: web.Request, call: Call) -> web.Response:
     body: AllocateIn = call.body
     async with request.app[DB].write() as conn:
@@ -205,7 +213,10 @@ async def ops_list_blocks(request: web.Request, call: Call) -> web.Response:
 
 
 @router.delete("/ops/v1/blocks/{block_id:\\d+}", summary="Give a block back to stock (refused while in use)",
-               auth="ops", roles={"ops"}, response=AllocatedOut, errors=(404, 409))
+               auth="ops", roles={"ops"}, response=AllocatedOut, errors=(404, 409), response_example=_ALLOCATED,
+               description="Refused (409 BLOCK_IN_USE) while any of its numbers is assigned to a card: terminate "
+                           "those cards first. Its free numbers go back to the segment's stock; numbers still "
+                           "cooling off follow when their quarantine ends.")
 async def ops_release_block(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
         block = await segments.release_block(conn, int(request.match_info["block_id"]))
@@ -216,7 +227,12 @@ async def ops_release_block(request: web.Request, call: Call) -> web.Response:
 
 
 @router.post("/ops/v1/msisdns/release", summary="Put assigned numbers into quarantine (all or nothing)",
-             auth="ops", roles={"ops"}, body=ReleaseIn, response=ReleasedOut, errors=(409,))
+             auth="ops", roles={"ops"}, body=ReleaseIn, response=ReleasedOut, errors=(409,),
+             response_example={"released": 1, "quarantined_until": "2027-02-26T08:00:00Z"},
+             description="A repair tool: terminating a card quarantines its number by itself. Every number must "
+                         "be assigned (in a block, neither free nor already cooling off), else 409 "
+                         "MSISDN_NOT_ASSIGNED names the first that is not and nothing is released. The numbers "
+                         "cool off for the profile's `quarantine_days`.")
 async def ops_release_msisdns(request: web.Request, call: Call) -> web.Response:
     numbers = [int(n) for n in call.body.msisdns]
     now = dt.datetime.now(dt.UTC)
@@ -228,7 +244,9 @@ async def ops_release_msisdns(request: web.Request, call: Call) -> web.Response:
 
 
 @router.post("/ops/v1/msisdns/expire", summary="Return numbers whose cooling-off has ended", auth="ops",
-             roles={"ops"}, response=ReleasedOut)
+             roles={"ops"}, response=ReleasedOut, response_example={"released": 2},
+             description="`carrier serve` does this unattended; this runs it now. Each number goes back to its "
+                         "block's free numbers, or to the segment's stock if the block was given back meanwhile.")
 async def ops_expire_quarantine(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
         freed = await segments.expire_quarantine(conn)

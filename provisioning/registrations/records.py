@@ -84,7 +84,7 @@ class RegistrationRecord(_Strict):
 
 
 EXAMPLE = {
-    "iccid": "89860012345678901236",
+    "iccid": "89860400000000000015",
     "stage": "AT_SALE",
     "vin": "LSVAU2187N2123456",
     "imei": "356938035643809",
