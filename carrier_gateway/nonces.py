@@ -9,9 +9,9 @@ from sqlalchemy import delete
 
 from carrier_gateway.batching import Batcher
 from carrier_gateway.db import Database
-from carrier_gateway.dbutil import insert_ignoring_conflicts
 from carrier_gateway.signing import MAX_SKEW_SECONDS
 from carrier_gateway.tables import oem_nonces
+from numbering.sqlutil import insert_ignoring_conflicts
 
 #: keep a nonce a little longer than its timestamp can be accepted
 RETENTION_SECONDS = MAX_SKEW_SECONDS + 60

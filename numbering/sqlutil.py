@@ -14,10 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering.errors import Conflict
 
 
-async def insert_ignore(conn: AsyncConnection, table: Table, **values: Any) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING: create a singleton row if it is missing."""
+def insert_ignoring_conflicts(conn: AsyncConnection, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect (add .values() or
+    pass rows to execute; .returning() names the rows actually inserted)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    await conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+async def insert_ignore(conn: AsyncConnection, table: Table, **values: Any) -> None:
+    """Create a singleton row if it is missing."""
+    await conn.execute(insert_ignoring_conflicts(conn, table).values(**values))
 
 
 class ConcurrentChange(Conflict):

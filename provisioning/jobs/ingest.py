@@ -18,10 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
+from numbering.sqlutil import insert_ignoring_conflicts
 from provisioning.audit.events import acceptance
 from provisioning.audit.trail import record
 from provisioning.jobs.lines import decode_chunk, parse_line
@@ -89,11 +89,6 @@ def parse_chunk(keyring: Keyring, claim: Claim) -> list[Parsed]:
     return out
 
 
-def _insert_ignore(conn: AsyncConnection, table: Any) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
-
-
 async def finish_chunk(conn: AsyncConnection, keyring: Keyring, claim: Claim, parsed: list[Parsed]) -> int | None:
     """Write the chunk's registrations and results and delete it, if it is still ours;
     returns the number of registrations it created, or None if the claim was lost."""
@@ -124,7 +119,7 @@ async def finish_chunk(conn: AsyncConnection, keyring: Keyring, claim: Claim, pa
             rows.append({"job_id": claim.job_id, "line": p.line, "registration_id": None,
                          "errors": json.dumps(errors, ensure_ascii=False), "outcome": "INVALID"})
     if rows:
-        await conn.execute(_insert_ignore(conn, job_results), rows)
+        await conn.execute(insert_ignoring_conflicts(conn, job_results), rows)
     await conn.execute(delete(c).where(c.c.job_id == claim.job_id, c.c.seq == claim.seq))
     invalid = sum(1 for r in rows if r["registration_id"] is None)
     await conn.execute(update(jobs).where(jobs.c.id == claim.job_id).values(

@@ -14,10 +14,10 @@ import time
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.errors import Conflict
+from numbering.sqlutil import insert_ignoring_conflicts
 from provisioning.documents.dispatch import identity_key
 from provisioning.documents.errors import DocumentError
 from provisioning.privacy.keyring import Keyring
@@ -99,11 +99,6 @@ def build_row(keyring: Keyring, item: Incoming, now_s: int, registration_id: str
     }
 
 
-def _insert_ignore(conn: AsyncConnection, table: object) -> object:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()  # type: ignore[arg-type]
-
-
 Result = tuple[str, bool] | IdempotencyKeyReused
 
 
@@ -133,7 +128,7 @@ async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incomi
     unique = [rows[i] for i in first_of.values()]
     inserted: set[str] = set()
     if unique:
-        stmt = _insert_ignore(conn, registrations).returning(registrations.c.id)  # type: ignore[attr-defined]
+        stmt = insert_ignoring_conflicts(conn, registrations).returning(registrations.c.id)
         inserted = {r.id for r in await conn.execute(stmt, unique)}
     existing = await _ids_by_natural_key(conn, [k for k, i in first_of.items() if rows[i]["id"] not in inserted])
     new_keys = []
@@ -154,7 +149,7 @@ async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incomi
             new_keys.append({"enterprise_id": item.enterprise_id, "key": item.idempotency_key,
                              "request_hash": item.request_hash or "", "registration_id": reg_id})
     if new_keys:
-        await conn.execute(_insert_ignore(conn, idempotency_keys), new_keys)
+        await conn.execute(insert_ignoring_conflicts(conn, idempotency_keys), new_keys)
     return [r for r in results if r is not None]
 
 

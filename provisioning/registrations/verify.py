@@ -121,7 +121,7 @@ class Verifier:
                                 ) -> StepResult:
         ours = await queue.still_ours(conn, [row.id for row in rows], mark)
         rows = [row for row in rows if row.id in ours]
-        result = StepResult(claimed=len(ours) + (len(checked) - len(ours)), lost=len(checked) - len(ours))
+        result = StepResult(claimed=len(checked), lost=len(checked) - len(ours))
         if not rows:
             return result
         now = utcnow()
