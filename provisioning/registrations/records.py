@@ -1,4 +1,4 @@
-"""The registration record an OEM pushes (CONTRACT.md), as a pydantic schema.
+"""The registration record an OEM pushes, as a pydantic schema.
 
 The schema checks shape only: types, presence, lengths. Document numbers, names,
 VINs and the like are checked by the verifier, so each failure gets its own reason code
@@ -10,15 +10,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from provisioning.inputs import Input
+from provisioning.registrations.tables import registrations
 
 Stage = Literal["AT_SALE", "BACKFILL", "OWNER_CHANGE"]
 OemMethod = Literal["ID_CARD_READER", "ONLINE_IDENTITY_CHECK", "FACE_LIVENESS", "IN_PERSON"]
+
+
+def _column(name: str) -> int:
+    """The length of a registrations column: a field stored in it takes its limit from
+    it, so the schema can never accept what the column cannot hold."""
+    length = registrations.c[name].type.length
+    assert length is not None
+    return int(length)
+
+
+#: every schema field stored in its own column, and that column (the test of lengths walks this)
+STORED_FIELDS = {"stage": "stage", "subject.type": "subject_type", "subject.id_type": "id_type",
+                 "vin": "vin", "imei": "imei", "oem_verification.method": "oem_method",
+                 "iccid": "card_ref", "msisdn": "card_ref"}
+_DOC_TYPE = _column("id_type")
 _Short = Field(min_length=1, max_length=64)
 _Name = Field(min_length=1, max_length=200)
 
 
-class _Strict(BaseModel):
+class _Strict(Input):
     # minimum collection: a field we did not ask for is an error, not silently stored
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -27,7 +45,7 @@ class Person(_Strict):
     """An organisation's agent (经办人) or responsible person (责任人)."""
 
     name: str = _Name
-    id_type: str = _Short
+    id_type: str = Field(min_length=1, max_length=_DOC_TYPE)
     id_number: str = _Short
     phone: str = Field(min_length=5, max_length=20)
 
@@ -36,7 +54,7 @@ class Subject(_Strict):
     type: Literal["INDIVIDUAL", "ORGANIZATION"]
     name: str = _Name
     # individuals
-    id_type: str | None = Field(default=None, min_length=1, max_length=64)
+    id_type: str | None = Field(default=None, min_length=1, max_length=_DOC_TYPE)
     id_number: str | None = Field(default=None, min_length=1, max_length=64)
     id_expires: dt.date | Literal["LONG_TERM"] | None = None
     # organisations
@@ -63,11 +81,11 @@ class OemVerification(_Strict):
 
 
 class RegistrationRecord(_Strict):
-    iccid: str | None = Field(default=None, min_length=18, max_length=22)
-    msisdn: str | None = Field(default=None, min_length=11, max_length=13)
+    iccid: str | None = Field(default=None, min_length=18, max_length=min(22, _column("card_ref")))
+    msisdn: str | None = Field(default=None, min_length=11, max_length=min(13, _column("card_ref")))
     stage: Stage
-    vin: str = Field(min_length=1, max_length=17)
-    imei: str | None = Field(default=None, min_length=1, max_length=20)
+    vin: str = Field(min_length=1, max_length=_column("vin"))
+    imei: str | None = Field(default=None, min_length=1, max_length=_column("imei"))
     sold_at: dt.date
     subject: Subject
     oem_verification: OemVerification
