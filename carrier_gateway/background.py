@@ -31,8 +31,14 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
                             policy=settings.policy(), batch_size=settings.verify_batch_size,
                             on_events=lambda n: workers.wake("webhooks"))
 
+        metrics = app[METRICS]
+
         async def verify_step() -> int:
             result = await verifier.step()
+            if result.failed:  # retried with back-off; past the bound, given up (visible as REJECTED)
+                metrics.events.labels("registration.verify_failed").inc(result.failed)
+            if result.given_up:
+                metrics.events.labels("registration.given_up").inc(result.given_up)
             return result.claimed
 
         for _ in range(settings.workers):
@@ -45,7 +51,8 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
                 return await segments.expire_quarantine(conn)
 
         workers.add(Worker("quarantine-expiry", expire_quarantine, idle_seconds=600, max_idle_seconds=3600))
-        add_job_workers(workers, db, app[KEYRING], settings, on_created=lambda n: workers.wake(VERIFY))
+        add_job_workers(workers, db, app[KEYRING], settings, on_created=lambda n: workers.wake(VERIFY),
+                        on_given_up=lambda claim: metrics.events.labels("job_chunk.given_up").inc())
         sender = WebhookSender(db, app[KEYRING], metrics=app[METRICS])
         workers.add(Worker(WEBHOOKS, sender.step, idle_seconds=0.5, max_idle_seconds=5.0))
     workers.start()

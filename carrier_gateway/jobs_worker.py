@@ -10,7 +10,7 @@ from collections.abc import Callable
 from carrier_gateway.db import Database
 from carrier_gateway.settings import Settings
 from carrier_gateway.workers import Worker, Workers
-from provisioning.jobs.ingest import Ingester, abandon_stale
+from provisioning.jobs.ingest import Claim, Ingester, abandon_stale
 from provisioning.jobs.settle import any_due, settle_step
 from provisioning.privacy.keyring import Keyring
 
@@ -21,12 +21,14 @@ STALE_UPLOAD_SECONDS = 3600
 
 
 def add_job_workers(workers: Workers, db: Database, keyring: Keyring, settings: Settings,
-                    *, on_created: Callable[[int], None] | None = None) -> Ingester:
+                    *, on_created: Callable[[int], None] | None = None,
+                    on_given_up: Callable[[Claim], None] | None = None) -> Ingester:
     """One ingesting worker per process (it is database-bound; N processes share the
     queue), one settling job outcomes and one sweeper; POST /v1/jobs/registrations wakes
     the ingester."""
     ingester = Ingester(write=db.write, keyring=keyring, lease_seconds=settings.job_lease_seconds,
-                        on_created=on_created)
+                        on_created=on_created, on_given_up=on_given_up,
+                        max_error_lines=settings.max_error_lines_per_job)
 
     async def sweep() -> int:
         async with db.write() as conn:

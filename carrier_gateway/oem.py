@@ -16,11 +16,10 @@ from carrier_gateway.oem_auth import Credential, OemAuthenticator
 from carrier_gateway.ratelimit import RateLimiter
 from carrier_gateway.routing import OEM_AUTHENTICATOR
 from carrier_gateway.settings import Settings
-from provisioning.audit.events import acceptance
-from provisioning.audit.trail import record
 from provisioning.enterprises.credentials import credential_for
-from provisioning.registrations.accept import Incoming, Result, accept
+from provisioning.registrations.accept import Incoming, Result
 from provisioning.registrations.authority import IdentityAuthority, SandboxAuthority, UnconfiguredAuthority
+from provisioning.registrations.intake import Outcome, accept_and_record
 
 log = logging.getLogger("carrier.oem")
 
@@ -42,13 +41,9 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
     async def lookup(conn: AsyncConnection, key_id: str) -> Credential | None:
         return await credential_for(conn, keyring, key_id)
 
-    async def flush(items: Sequence[Incoming]) -> Sequence[Result]:
-        async with db.write() as conn:
-            results = await accept(conn, keyring, items)
-            events = acceptance(items, results, via="push")
-            if events:
-                await record(conn, *events)
-            return results
+    async def flush(items: Sequence[Incoming]) -> Sequence[Outcome]:
+        async with db.write() as conn:  # one pushed record the database refuses fails alone
+            return await accept_and_record(conn, keyring, items, via="push")
 
     nonces = NonceStore(db)
     app[NONCES] = nonces

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -45,3 +46,25 @@ def backstop(what: str) -> Iterator[None]:
 def as_int(value: Any) -> int:
     """SUM() of BIGINT is NUMERIC on PostgreSQL and may be NULL: always an int here."""
     return int(value or 0)
+
+
+def _lock_key(name: str) -> int:
+    """A signed 64-bit advisory-lock key for a name (stable across processes)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+_LOCK_SQL = text("SELECT count(pg_advisory_xact_lock(k)) FROM "
+                 "(SELECT unnest(CAST(:keys AS bigint[])) AS k ORDER BY k) AS ordered")
+
+
+async def lock_names(conn: AsyncConnection, names: Iterable[str]) -> None:
+    """Serialise every transaction that decides on the same names (a VIN, a document's
+    blind index, a card) with transaction-scoped advisory locks on PostgreSQL, taken in
+    ascending key order so that two deciders never wait on each other in a circle.
+    Released at commit or rollback. On SQLite a write transaction already holds the
+    database's one write lock (``BEGIN IMMEDIATE``), which serialises every decider."""
+    if conn.dialect.name != "postgresql":
+        return
+    keys = sorted({_lock_key(name) for name in names})
+    if keys:
+        await conn.execute(_LOCK_SQL, {"keys": keys})

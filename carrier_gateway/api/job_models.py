@@ -43,10 +43,15 @@ class JobOut(BaseModel):
     last_line: int = Field(description="the last physical line number of the file")
     lines_ingested: int
     lines_invalid: int
+    errors_dropped: int = Field(description="invalid lines past the per-job cap on kept errors: counted here, "
+                                            "absent from the results")
     registrations_created: int = Field(description="lines whose registration this job created; the other valid "
                                                    "lines found an identical record accepted before")
     chunks: int
     chunks_done: int
+    chunks_failed: int = Field(description="parts of the file given up after repeated failures; their lines have "
+                                           "NOT_INGESTED results")
+    failure: str | None = Field(description="why the last part given up failed (null when none was)")
     registrations: RegistrationCounts = Field(
         description="ingested valid lines by their registration's outcome, counted as verification decides "
                     "(a registration superseded after it was counted stays VERIFIED here; results show the "
@@ -83,9 +88,12 @@ class JobSummary(BaseModel):
     last_line: int
     lines_ingested: int
     lines_invalid: int
+    errors_dropped: int
     registrations_created: int
     chunks: int
     chunks_done: int
+    chunks_failed: int
+    failure: str | None
     registrations: RegistrationCounts
     created_at: dt.datetime
     received_at: dt.datetime | None
@@ -119,7 +127,8 @@ _JOB_ID = "j1a2212b1000884f079996"
 ACCEPTED_EXAMPLE = {"job_id": _JOB_ID, "status": "RECEIVED", "lines_received": 3, "bytes": _BYTES, "sha256": _SHA256}
 _SUMMARY = {"job_id": _JOB_ID, "status": "COMPLETED", "enterprise_id": 1, "actor": "oem:ak_5f0c8e2a9b7d41c3e6f2",
             "bytes": _BYTES, "sha256": _SHA256, "lines_received": 3, "last_line": 3, "lines_ingested": 3,
-            "lines_invalid": 1, "registrations_created": 2, "chunks": 1, "chunks_done": 1,
+            "lines_invalid": 1, "errors_dropped": 0, "registrations_created": 2, "chunks": 1, "chunks_done": 1,
+            "chunks_failed": 0, "failure": None,
             "created_at": "2026-11-28T08:00:00Z", "received_at": "2026-11-28T08:00:00Z",
             "ingested_at": "2026-11-28T08:00:01Z",
             "registrations": {"PENDING": 0, "VERIFIED": 1, "REJECTED": 1, "SUPERSEDED": 0}}

@@ -25,9 +25,9 @@ from carrier_gateway.jsonio import json_response
 from carrier_gateway.oem import ACCEPTOR
 from carrier_gateway.problems import validation_errors
 from carrier_gateway.routing import Call, Router, SchemaInvalid
-from provisioning.audit.events import acceptance
-from provisioning.audit.trail import record as audit
-from provisioning.registrations.accept import IdempotencyKeyReused, Incoming, accept
+from numbering.errors import DomainError
+from provisioning.registrations.accept import Incoming
+from provisioning.registrations.intake import accept_and_record
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.views import registration_view
 
@@ -87,13 +87,11 @@ async def push_batch(request: web.Request, call: Call) -> web.Response:
         positions.append(index)
     if items:
         async with request.app[DB].write() as conn:
-            accepted = await accept(conn, request.app[KEYRING], items)
-            events = acceptance(items, accepted, via="batch", actor=f"oem:{call.principal.key_id}")
-            if events:
-                await audit(conn, *events)
+            accepted = await accept_and_record(conn, request.app[KEYRING], items, via="batch",
+                                               actor=f"oem:{call.principal.key_id}")
         for index, outcome in zip(positions, accepted, strict=True):
-            if isinstance(outcome, IdempotencyKeyReused):  # cannot happen without keys; kept total
-                results[index].update(status="REJECTED", errors=[outcome.to_dict()])
+            if isinstance(outcome, DomainError):  # the database refused this record alone
+                results[index].update(status="REJECTED", errors=[{"field": None, **outcome.to_dict()}])
             else:
                 results[index]["registration_id"] = outcome[0]
         request.app[WORKERS].wake(VERIFY)

@@ -47,8 +47,8 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
         queries += [select(cards).where(cards.c.msisdn.in_(part), _LIVE, cards.c.enterprise_id == enterprise_id)
                     for part in _chunks(msisdns)]
         for query in queries:
-            if for_update:
-                query = query.with_for_update()
+            if for_update:  # in one order, so two lockers of the same cards never wait in a circle
+                query = query.order_by(cards.c.iccid).with_for_update()
             for row in await conn.execute(query):
                 card = card_from_row(row)
                 found[(enterprise_id, card.iccid)] = card

@@ -41,6 +41,11 @@ jobs = Table(
     Column("lines_verified", Integer, nullable=False, server_default="0"),
     Column("lines_rejected", Integer, nullable=False, server_default="0"),
     Column("lines_superseded", Integer, nullable=False, server_default="0"),
+    #: invalid lines past the per-job cap on kept errors: counted here, not stored one by one
+    Column("errors_dropped", Integer, nullable=False, server_default="0"),
+    #: chunks given up after repeated failures (their lines got NOT_INGESTED results), and why
+    Column("chunks_failed", Integer, nullable=False, server_default="0"),
+    Column("failure", String(200), nullable=True),
     #: settling walks the unsettled lines in order: the last line looked at, and when next
     Column("settle_after", Integer, nullable=False, server_default="0"),
     Column("settle_due", BigInteger, nullable=False, server_default="0"),
@@ -69,6 +74,8 @@ job_chunks = Table(
     #: A claim moves it to the end of a lease: a dead worker's chunk falls due again.
     Column("due_at", BigInteger, nullable=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    #: why the last attempt failed (an error class, never data), shown if the chunk is given up
+    Column("last_error", String(200), nullable=True),
     Index("ix_job_chunks_due", "due_at"),
 )
 

@@ -24,8 +24,8 @@ from provisioning.registrations.tables import registrations as r
 #: stored statuses an OEM never sees: the upload was not (yet) answered
 UNANSWERED = ("RECEIVING", "ABANDONED")
 _FIELDS = ("enterprise_id", "actor", "bytes", "sha256", "lines_received", "last_line", "lines_ingested",
-           "lines_invalid", "registrations_created", "chunks", "chunks_done", "created_at", "received_at",
-           "ingested_at")
+           "lines_invalid", "errors_dropped", "registrations_created", "chunks", "chunks_done", "chunks_failed",
+           "failure", "created_at", "received_at", "ingested_at")
 
 
 def _public_status(stored: str) -> str:

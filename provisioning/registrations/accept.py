@@ -13,7 +13,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.errors import Conflict
@@ -100,6 +100,19 @@ def build_row(keyring: Keyring, item: Incoming, now_s: int, registration_id: str
 
 
 Result = tuple[str, bool] | IdempotencyKeyReused
+KeyPair = tuple[int, str]
+
+
+def _key(item: Incoming) -> KeyPair | None:
+    return (item.enterprise_id, item.idempotency_key) if item.idempotency_key else None
+
+
+def _replay(first: tuple[str, str], item: Incoming) -> Result:
+    """The answer to a repeat of a key: the first registration, if the body is the same."""
+    first_hash, first_id = first
+    if first_hash == (item.request_hash or ""):
+        return (first_id, False)
+    return IdempotencyKeyReused("this Idempotency-Key was first used with a different request body; use a new key")
 
 
 async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incoming]) -> list[Result]:
@@ -109,53 +122,92 @@ async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incomi
     (or its Idempotency-Key) had been accepted before and the first id is returned --
     or the error for that item alone (an Idempotency-Key reused with another body).
     Nothing raises for one item, so one bad item never undoes the others.
+
+    Both dedups are decided by the database, so any number of processes answer like
+    one: a new Idempotency-Key is claimed (its primary key) before its record is
+    written, and a record by its natural key (a unique index). A concurrent claim of the
+    same key or record waits for the other transaction and then finds its row.
     """
     results: list[Result | None] = [None] * len(items)
-    known = await _known_idempotency_keys(conn, items)
-    todo: list[int] = []
+    known = await _known_idempotency_keys(conn, {p for p in map(_key, items) if p})
+    todo = []
     for i, item in enumerate(items):
-        if item.idempotency_key and (item.enterprise_id, item.idempotency_key) in known:
-            first_hash, first_id = known[(item.enterprise_id, item.idempotency_key)]
-            results[i] = (first_id, False) if first_hash == (item.request_hash or "") else IdempotencyKeyReused(
-                "this Idempotency-Key was first used with a different request body; use a new key")
+        pair = _key(item)
+        if pair and pair in known:
+            results[i] = _replay(known[pair], item)
         else:
             todo.append(i)
     now_s = int(time.time())
     rows = {i: build_row(keyring, items[i], now_s, rid) for i, rid in zip(todo, ascending_ids(len(todo)), strict=True)}
-    first_of: dict[tuple[object, object], int] = {}
-    for i in todo:  # the same record twice in one call: later copies point at the first
-        first_of.setdefault((rows[i]["enterprise_id"], rows[i]["natural_key"]), i)
-    unique = [rows[i] for i in first_of.values()]
-    inserted: set[str] = set()
-    if unique:
-        stmt = insert_ignoring_conflicts(conn, registrations).returning(registrations.c.id)
-        inserted = {r.id for r in await conn.execute(stmt, unique)}
-    existing = await _ids_by_natural_key(conn, [k for k, i in first_of.items() if rows[i]["id"] not in inserted])
-    new_keys = []
+    claimer: dict[KeyPair, int] = {}  # each new key, and the first item in this call carrying it
     for i in todo:
+        pair = _key(items[i])
+        if pair:
+            claimer.setdefault(pair, i)
+    won = await _claim_keys(conn, {pair: (items[i].request_hash or "", str(rows[i]["id"]))
+                                   for pair, i in claimer.items()})
+    lost = set(claimer) - won
+    if lost:  # another transaction claimed them first (and has committed: ours waited for it)
+        known.update(await _known_idempotency_keys(conn, lost))
+    writing, repeats = [], []
+    for i in todo:
+        pair = _key(items[i])
+        if pair is None or (claimer[pair] == i and pair not in known):
+            writing.append(i)
+        elif claimer[pair] != i:
+            repeats.append(i)  # the same key again in this call: answered from its first item below
+        else:
+            results[i] = _replay(known[pair], items[i])
+    await _write_records(conn, items, rows, writing, results)
+    moved = [{"b_enterprise_id": pair[0], "b_key": pair[1], "v_registration_id": results[i][0]}  # type: ignore[index]
+             for pair, i in claimer.items() if pair in won and results[i][0] != rows[i]["id"]]  # type: ignore[index]
+    if moved:  # the record was a repeat of an earlier one: the key answers with that registration
+        await conn.execute(update(idempotency_keys).where(
+            idempotency_keys.c.enterprise_id == bindparam("b_enterprise_id"),
+            idempotency_keys.c.key == bindparam("b_key")).values(registration_id=bindparam("v_registration_id")),
+            moved)
+    for i in repeats:
+        first = claimer[_key(items[i])]  # type: ignore[index]
+        first_result = results[first]
+        assert isinstance(first_result, tuple)
+        results[i] = _replay((items[first].request_hash or "", first_result[0]), items[i])
+    return [r for r in results if r is not None]
+
+
+async def _write_records(conn: AsyncConnection, items: Sequence[Incoming], rows: dict[int, dict[str, object]],
+                         writing: list[int], results: list[Result | None]) -> None:
+    """Insert the records at ``writing`` (each new natural key once) and set each one's
+    result: its new registration, or the one that first stored the same record."""
+    first_of: dict[tuple[object, object], int] = {}
+    for i in writing:  # the same record twice in one call: later copies point at the first
+        first_of.setdefault((rows[i]["enterprise_id"], rows[i]["natural_key"]), i)
+    inserted: set[str] = set()
+    if first_of:
+        stmt = insert_ignoring_conflicts(conn, registrations).returning(registrations.c.id)
+        # in key order: two transactions inserting the same records wait on each other in one order, not in a circle
+        ordered = [rows[first_of[key]] for key in sorted(first_of, key=str)]
+        inserted = {r.id for r in await conn.execute(stmt, ordered)}
+    existing = await _ids_by_natural_key(conn, [k for k, i in first_of.items() if rows[i]["id"] not in inserted])
+    for i in writing:
         key = (rows[i]["enterprise_id"], rows[i]["natural_key"])
         first = first_of[key]
         reg_id = str(rows[first]["id"]) if rows[first]["id"] in inserted else existing[key]
         results[i] = (reg_id, i == first and reg_id in inserted)
-        item = items[i]
-        if item.idempotency_key:
-            pair = (item.enterprise_id, item.idempotency_key)
-            if pair in known:  # the same new key twice in this call
-                first_hash, first_id = known[pair]
-                results[i] = (first_id, False) if first_hash == (item.request_hash or "") else \
-                    IdempotencyKeyReused("this Idempotency-Key was first used with a different request body")
-                continue
-            known[pair] = (item.request_hash or "", reg_id)
-            new_keys.append({"enterprise_id": item.enterprise_id, "key": item.idempotency_key,
-                             "request_hash": item.request_hash or "", "registration_id": reg_id})
-    if new_keys:
-        await conn.execute(insert_ignoring_conflicts(conn, idempotency_keys), new_keys)
-    return [r for r in results if r is not None]
 
 
-async def _known_idempotency_keys(conn: AsyncConnection,
-                                  items: Sequence[Incoming]) -> dict[tuple[int, str], tuple[str, str]]:
-    pairs = {(it.enterprise_id, it.idempotency_key) for it in items if it.idempotency_key}
+async def _claim_keys(conn: AsyncConnection, claims: dict[KeyPair, tuple[str, str]]) -> set[KeyPair]:
+    """Insert the new keys (request hash, provisional registration id); the ones this
+    transaction got (a key already there, or claimed concurrently, is not returned)."""
+    if not claims:
+        return set()
+    stmt = insert_ignoring_conflicts(conn, idempotency_keys).returning(idempotency_keys.c.enterprise_id,
+                                                                       idempotency_keys.c.key)
+    rows = [{"enterprise_id": e, "key": k, "request_hash": h, "registration_id": rid}
+            for (e, k), (h, rid) in sorted(claims.items())]  # in key order, as the records are
+    return {(r.enterprise_id, r.key) for r in await conn.execute(stmt, rows)}
+
+
+async def _known_idempotency_keys(conn: AsyncConnection, pairs: set[KeyPair]) -> dict[KeyPair, tuple[str, str]]:
     if not pairs:
         return {}
     rows = await conn.execute(select(idempotency_keys).where(

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import literal_column, select, update
+from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.registrations.tables import registrations as r
 
 _CLAIM_COLUMNS = (r.c.id, r.c.enterprise_id, r.c.card_ref, r.c.stage, r.c.subject_type, r.c.id_type,
-                  r.c.subject_enc, r.c.doc_index, r.c.vin, r.c.imei, r.c.sold_at, r.c.attempts)
+                  r.c.subject_enc, r.c.doc_index, r.c.vin, r.c.imei, r.c.sold_at, r.c.attempts, r.c.failures,
+                  r.c.last_error)
 
 
 async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Any]]:
@@ -34,7 +35,10 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
     else:  # the queue index holds (due_at, rowid): arrival order without a sort
         due = due.order_by(r.c.due_at, literal_column("registrations.rowid"))
     mark = now_s + lease_seconds
-    stmt = update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark).returning(*_CLAIM_COLUMNS)
+    # a claim counts as a failure until its step writes an outcome (which resets the count):
+    # a row whose steps keep failing or crashing is seen to, see Verifier.max_failures
+    stmt = (update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark, failures=r.c.failures + 1)
+            .returning(*_CLAIM_COLUMNS))
     rows = sorted((await conn.execute(stmt)).all(), key=lambda row: row.id)
     return (mark, rows) if rows else (0, [])
 
@@ -45,3 +49,12 @@ async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> se
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     return {row.id for row in await conn.execute(query)}
+
+
+async def note_failures(conn: AsyncConnection, failures: dict[str, BaseException], mark: int, now_s: int) -> None:
+    """Remember why these claimed rows could not be decided (the error's class: never its
+    text, which may quote data) and make them due again soon, backing off."""
+    rows = [{"b_id": reg_id, "v_error": type(exc).__name__[:200]} for reg_id, exc in failures.items()]
+    if rows:
+        await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "PENDING", r.c.due_at == mark)
+                           .values(last_error=bindparam("v_error"), due_at=now_s + 2 * r.c.failures), rows)

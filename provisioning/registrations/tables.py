@@ -39,6 +39,11 @@ registrations = Table(
     Column("job_id", String(24), nullable=True),
     Column("job_line", Integer, nullable=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    #: verification steps that claimed this row and failed (an error, a crash) since its last
+    #: decision or deferral; past the verifier's bound the row is REJECTED (VERIFICATION_FAILED)
+    Column("failures", Integer, nullable=False, server_default="0"),
+    #: why the last of them failed (an error class, never data)
+    Column("last_error", String(200), nullable=True),
     #: Unix seconds: when verification may (next) run; a claim moves it to the lease end
     Column("due_at", BigInteger, nullable=False),
     Column("received_at", UtcDateTime, nullable=False, server_default=func.now()),

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
+from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, load_cards, write_drafts
 from provisioning.outbox.queue import enqueue_many
@@ -33,7 +34,7 @@ from provisioning.registrations.context import load_bindings
 from provisioning.registrations.decide import Outcome, decide
 from provisioning.registrations.policy import Policy
 from provisioning.registrations.records import Subject
-from provisioning.registrations.rules import Checked, check_parts
+from provisioning.registrations.rules import Checked, check_parts, reason
 from provisioning.registrations.tables import registrations as r
 
 UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
@@ -47,6 +48,8 @@ class StepResult:
     rejected: int = 0
     deferred: int = 0
     lost: int = 0  # lease ran out before the results were written; another step owns them
+    failed: int = 0  # could not be decided this time (an error); retried with back-off
+    given_up: int = 0  # failed too often: REJECTED with VERIFICATION_FAILED
 
 
 @dataclasses.dataclass
@@ -65,6 +68,9 @@ class Verifier:
     #: long after it, so a trickle of pushes (each one waking the worker) is verified in
     #: batches instead of one fixed-cost step per push
     linger_seconds: float = 0.05
+    #: a row whose verification steps failed (an error, a crash) more often than this in a
+    #: row is REJECTED with VERIFICATION_FAILED instead of being retried for ever
+    max_failures: int = 5
     _last_partial: float = dataclasses.field(default=0.0, repr=False)
 
     async def step(self) -> StepResult:
@@ -79,17 +85,54 @@ class Verifier:
         if not rows:
             return StepResult()
         today = dt.datetime.now(CHINA).date()
-        checked = {}
+        checked: dict[str, tuple[Checked, Subject]] = {}
+        failed: dict[str, BaseException] = {}
         for n, row in enumerate(rows, 1):
-            checked[row.id] = self._check(row, today)
+            if row.failures > self.max_failures:
+                checked[row.id] = (_given_up(row, self.max_failures), None)  # type: ignore[assignment]
+            else:
+                try:
+                    checked[row.id] = self._check(row, today)
+                except Exception as exc:  # noqa: BLE001 - one unreadable row must not stop the others
+                    failed[row.id] = exc
             if n % 50 == 0:  # CPU-bound: let requests in between (keeps their latency low)
                 await asyncio.sleep(0)
-        answers = await self._ask_authority(rows, checked)
-        async with self.write() as conn:
-            result = await self._decide_and_write(conn, rows, mark, checked, answers)
+        decidable = [row for row in rows if row.id in checked]
+        answers = await self._ask_authority(decidable, checked)
+        try:
+            async with self.write() as conn:
+                result = await self._decide_and_write(conn, decidable, mark, checked, answers)
+        except Exception as exc:  # noqa: BLE001 - decide again one by one: only the failing row fails
+            if len(decidable) <= 1:
+                failed.update({row.id: exc for row in decidable})
+                result = StepResult(claimed=len(decidable))
+            else:
+                result = await self._one_by_one(decidable, mark, checked, answers, failed)
+        if failed:
+            async with self.write() as conn:
+                await queue.note_failures(conn, failed, mark, int(time.time()))
+        result.claimed = len(rows)
+        result.failed = len(failed)
         if self.on_events and result.verified + result.rejected:
             self.on_events(result.verified + result.rejected)
         return result
+
+    async def _one_by_one(self, rows: Sequence[Any], mark: int, checked: dict[str, tuple[Checked, Subject]],
+                          answers: dict[str, Answer], failed: dict[str, BaseException]) -> StepResult:
+        total = StepResult()
+        for row in rows:
+            try:
+                async with self.write() as conn:
+                    one = await self._decide_and_write(conn, [row], mark, checked, answers)
+            except Exception as exc:  # noqa: BLE001 - this row alone failed; it is retried, then given up
+                failed[row.id] = exc
+                continue
+            total.verified += one.verified
+            total.rejected += one.rejected
+            total.deferred += one.deferred
+            total.lost += one.lost
+            total.given_up += one.given_up
+        return total
 
     def _check(self, row: Any, today: dt.date) -> tuple[Checked, Subject]:
         subject = Subject.model_validate_json(self.keyring.decrypt(row.subject_enc, SUBJECT_CONTEXT))
@@ -99,7 +142,7 @@ class Verifier:
                              ) -> dict[str, Answer]:
         """Ask about every record that passed the checks, ``authority_concurrency`` at a
         time: that many asking loops share the list (one task per loop, not per record)."""
-        todo = [(row.id, checked[row.id][1]) for row in rows if not checked[row.id][0].reasons]
+        todo = [(row.id, checked[row.id][1]) for row in rows if not checked[row.id][0].reasons]  # given up: reasons
         answers: dict[str, Answer] = {}
         position = iter(todo)
 
@@ -119,9 +162,10 @@ class Verifier:
     async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Any], mark: int,
                                 checked: dict[str, tuple[Checked, Subject]], answers: dict[str, Answer]
                                 ) -> StepResult:
+        await self._lock_decisions(conn, rows, checked)
         ours = await queue.still_ours(conn, [row.id for row in rows], mark)
+        result = StepResult(claimed=len(rows), lost=len(rows) - len(ours))
         rows = [row for row in rows if row.id in ours]
-        result = StepResult(claimed=len(checked), lost=len(checked) - len(ours))
         if not rows:
             return result
         now = utcnow()
@@ -133,6 +177,11 @@ class Verifier:
         outcomes: list[tuple[Any, Outcome]] = []
         for row in rows:
             card = cards_by_ref.get((row.enterprise_id, row.card_ref))
+            if checked[row.id][1] is None:  # given up: rejected as it stands, the card left alone
+                outcomes.append((row, Outcome("REJECTED", checked[row.id][0].reasons,
+                                              card.iccid if card is not None else None)))
+                result.given_up += 1
+                continue
             draft = None if card is None else drafts.setdefault(card.iccid, Draft.of(card))
             outcome = decide(row, checked[row.id][0], answers.get(row.id), draft, bindings, self.policy, now)
             outcomes.append((row, outcome))
@@ -146,6 +195,22 @@ class Verifier:
                 result.deferred += 1
         return result
 
+    @staticmethod
+    async def _lock_decisions(conn: AsyncConnection, rows: Sequence[Any],
+                              checked: dict[str, tuple[Checked, Subject]]) -> None:
+        """Every rule here reads the live bindings and then decides (a VIN bound to one
+        owner, the cards per document, the card's current registration for an owner
+        change). Verifiers in several processes decide at once, so before reading, this
+        step locks every VIN, document and card it will decide on; another step that
+        shares any of them waits for this one's commit and then reads its outcome."""
+        if conn.dialect.name != "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises writers
+            return
+        refs = [(row.enterprise_id, row.card_ref) for row in rows]
+        iccids = {card.iccid for card in (await load_cards(conn, refs)).values()}
+        await lock_names(conn, [*(f"vin:{c.vin}" for c, _ in checked.values() if c.vin),
+                                *(f"doc:{row.doc_index}" for row in rows if row.doc_index),
+                                *(f"card:{iccid}" for iccid in iccids)])
+
     async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Any, Outcome]], drafts: list[Draft],
                      callbacks: dict[int, str], now: dt.datetime) -> None:
         decided = [{"b_id": row.id, "v_status": o.status, "v_reasons": json.dumps(o.reasons, ensure_ascii=False),
@@ -154,13 +219,14 @@ class Verifier:
         if decided:
             await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
                 status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
-                decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts")), decided)
+                decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0), decided)
         deferred = [{"b_id": row.id, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
                     for row, o in outcomes if o.status == "PENDING"]
         if deferred:
             await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
-                iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due")), deferred)
+                iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0),
+                deferred)
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
         if superseded:
             await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "VERIFIED")
@@ -168,6 +234,12 @@ class Verifier:
         await write_drafts(conn, drafts, actor=self.actor, now=now)
         await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
         await record(conn, _audit_event(self.actor, outcomes), at=now)
+
+
+def _given_up(row: Any, bound: int) -> Checked:
+    why = row.last_error or "the process stopped while verifying it"
+    return Checked([reason("VERIFICATION_FAILED", None, f"verification failed {bound} times in a row ({why}); "
+                           "it was stopped so that it is not retried for ever")])
 
 
 def _webhooks(outcomes: list[tuple[Any, Outcome]], callbacks: dict[int, str], now: dt.datetime
