@@ -14,6 +14,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.errors import Invalid, NotFound
+from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.backfill.tables import backfill_cards
 from provisioning.cards.tables import cards
@@ -68,6 +69,7 @@ async def flag_cards(conn: AsyncConnection, enterprise_id: int, iccids: Iterable
     """Flag the enterprise's cards for back-registration; audited (count and a digest
     of the list)."""
     wanted = normalize(iccids)
+    await lock_names(conn, [f"backfill:{enterprise_id}"])  # "already flagged" below decides: one flagger at a time
     known = await _present(conn, cards, wanted, enterprise_id)
     unknown = [i for i in wanted if i not in known]
     if unknown:

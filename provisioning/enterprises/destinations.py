@@ -15,6 +15,7 @@ import netaddr
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.enterprises.errors import DestinationInvalid, DestinationLimit, DestinationNotFound
 from provisioning.enterprises.registry import get_enterprise
@@ -79,6 +80,7 @@ async def add_destination(conn: AsyncConnection, enterprise_id: int, kind: str, 
                           actor: str) -> str:
     value = normalize(kind, value)
     await get_enterprise(conn, enterprise_id)
+    await lock_names(conn, [f"destinations:{enterprise_id}:{kind}"])  # the count below decides: one adder at a time
     rows = (await conn.execute(select(dest.c.value).where(dest.c.enterprise_id == enterprise_id,
                                                           dest.c.kind == kind))).scalars().all()
     if value in rows:

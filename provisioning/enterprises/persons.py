@@ -16,6 +16,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
+from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.enterprises import people
 from provisioning.enterprises.registry import get_enterprise
@@ -68,6 +69,8 @@ async def add_person(conn: AsyncConnection, keyring: Keyring, enterprise_id: int
               "phone": people.check_phone(phone), "email": people.check_email(email)}
     people.check_role(role)
     await get_enterprise(conn, enterprise_id)
+    # concurrent appointments to one role take turns: each ends the term the previous one began
+    await lock_names(conn, [f"persons:{enterprise_id}:{role}"])
     now = now or utcnow()
     ended = (await conn.execute(
         update(rp).where(rp.c.enterprise_id == enterprise_id, rp.c.role == role, rp.c.term_end.is_(None))
