@@ -6,11 +6,10 @@ import sys
 
 import click
 
-from carrier_gateway.commands import all_commands
-from carrier_gateway.commands.base import CarrierGroup, one_line_error
+from carrier_gateway.commands import LazyRoot
 
 
-@click.group(cls=CarrierGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=LazyRoot, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def root() -> None:
     """Carrier-side service for connected-vehicle (IoV) SIM cards: number resources,
     purchasing enterprises, card issuance, real-name registration and inspection.
@@ -19,10 +18,6 @@ def root() -> None:
     Start with `carrier init --sandbox` then `carrier serve --sandbox`.
     Exit status: 0 success, 1 failure (one line on stderr), 2 usage error.
     """
-
-
-for command in all_commands():
-    root.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -40,6 +35,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("error: interrupted", err=True)
         code = 130
     except Exception as exc:
+        from carrier_gateway.commands.base import one_line_error  # the database stack: only after a failure
+
         message = one_line_error(exc)
         if message is None:
             raise
