@@ -7,12 +7,12 @@ import datetime as dt
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from carrier_gateway.api.ops_enterprises import READERS
-from carrier_gateway.api.segments import audit
+from carrier_gateway.api.ops_enterprises import READERS, actor
 from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from numbering import pool_usage, pools
+from provisioning.resources import addresses
 
 router = Router("ops: numbering")
 BIG = "decimal string: an IPv6 pool can hold more than 2**64 addresses"
@@ -113,8 +113,7 @@ def _allocated(p: pools.Prefix) -> dict[str, object]:
 async def ops_add_pool(request: web.Request, call: Call) -> web.Response:
     body: PoolIn = call.body
     async with request.app[DB].write() as conn:
-        pool = await pools.add_pool(conn, body.cidr, body.apn, body.label)
-        await audit(conn, call, "pool.added", "ip_pool", pool["id"], None, {"cidr": pool["cidr"], "apn": pool["apn"]})
+        pool = await addresses.add_pool(conn, body.cidr, body.apn, body.label, actor=actor(call))
         [out] = await pool_usage.pool_usage(conn, pool["id"])
     return json_response(out, status=201)
 
@@ -145,10 +144,8 @@ async def ops_get_pool(request: web.Request, call: Call) -> web.Response:
 async def ops_allocate_prefix(request: web.Request, call: Call) -> web.Response:
     body: AllocateIn = call.body
     async with request.app[DB].write() as conn:
-        prefix = await pools.allocate_prefix(conn, body.enterprise_id, body.prefix_length, apn=body.apn,
-                                             pool_id=body.pool_id)
-        await audit(conn, call, "prefix.allocated", "ip_prefix", prefix.id, prefix.enterprise_id,
-                    {"prefix": prefix.cidr, "pool_id": prefix.pool_id})
+        prefix = await addresses.allocate_prefix(conn, body.enterprise_id, body.prefix_length, apn=body.apn,
+                                                 pool_id=body.pool_id, actor=actor(call))
     return json_response(_allocated(prefix), status=201)
 
 
@@ -166,9 +163,7 @@ async def ops_list_prefixes(request: web.Request, call: Call) -> web.Response:
                description="Refused (409 PREFIX_IN_USE) while cards hold static addresses in it.")
 async def ops_release_prefix(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
-        prefix = await pools.release_prefix(conn, int(request.match_info["prefix_id"]))
-        await audit(conn, call, "prefix.released", "ip_prefix", prefix.id, prefix.enterprise_id,
-                    {"prefix": prefix.cidr})
+        prefix = await addresses.release_prefix(conn, int(request.match_info["prefix_id"]), actor=actor(call))
     return json_response(_allocated(prefix))
 
 
@@ -181,7 +176,5 @@ async def ops_release_prefix(request: web.Request, call: Call) -> web.Response:
 async def ops_release_addresses(request: web.Request, call: Call) -> web.Response:
     body: AddressesIn = call.body
     async with request.app[DB].write() as conn:
-        await pools.release_addresses(conn, body.addresses)
-        await audit(conn, call, "address.released", "ip_address", body.addresses[0], None,
-                    {"count": len(body.addresses)})
+        await addresses.release_addresses(conn, body.addresses, actor=actor(call))
     return json_response({"released": len(body.addresses)})

@@ -7,14 +7,13 @@ from typing import Annotated
 
 from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.api.ops_enterprises import READERS, actor
 from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from numbering import profile, segments, usage
-from provisioning.audit.trail import Event, record
+from provisioning.resources import numbers
 
 router = Router("ops: numbering")
 
@@ -131,12 +130,6 @@ _PROFILE = {"key": "china-mobile", "name": "China Mobile", "mcc": "460", "mncs":
 SEGMENT = "/ops/v1/segments/{segment_id:\\d+}"
 
 
-async def audit(conn: AsyncConnection, call: Call, action: str, kind: str, oid: object, enterprise_id: int | None,
-                detail: dict[str, object]) -> None:
-    """Resource changes go to the audit trail, in the same transaction."""
-    await record(conn, Event(actor(call), action, kind, str(oid), enterprise_id, detail))
-
-
 @router.get("/ops/v1/numbering/profile", summary="The carrier being simulated and its number codes", auth="ops",
             roles=READERS, response=ProfileOut, response_example=_PROFILE,
             description="The carrier is chosen at `carrier init --carrier`; its default MNC and ICCID issuer "
@@ -153,9 +146,7 @@ async def ops_get_profile(request: web.Request, call: Call) -> web.Response:
                           "Audited.")
 async def ops_patch_profile(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
-        prof = await profile.set_quarantine_days(conn, call.body.quarantine_days)
-        await audit(conn, call, "numbering.cooling_off", "carrier_profile", prof.key, None,
-                    {"quarantine_days": prof.quarantine_days})
+        prof = await numbers.set_cooling_off(conn, call.body.quarantine_days, actor=actor(call))
     return json_response(prof)
 
 
@@ -166,9 +157,7 @@ async def ops_patch_profile(request: web.Request, call: Call) -> web.Response:
 async def ops_add_segment(request: web.Request, call: Call) -> web.Response:
     body: SegmentIn = call.body
     async with request.app[DB].write() as conn:
-        seg = await segments.add_segment(conn, int(body.first), int(body.last), body.label)
-        await audit(conn, call, "segment.added", "number_segment", seg["id"], None,
-                    {"first": body.first, "last": body.last})
+        seg = await numbers.add_segment(conn, int(body.first), int(body.last), body.label, actor=actor(call))
         [out] = await usage.segment_usage(conn, seg["id"])
     return json_response(out, status=201)
 
@@ -196,9 +185,8 @@ async def ops_get_segment(request: web.Request, call: Call) -> web.Response:
 async def ops_allocate_block(request: web.Request, call: Call) -> web.Response:
     body: AllocateIn = call.body
     async with request.app[DB].write() as conn:
-        block = await segments.allocate_block(conn, body.enterprise_id, body.count, segment_id=body.segment_id)
-        await audit(conn, call, "block.allocated", "number_block", block.id, block.enterprise_id,
-                    {"first": str(block.first), "last": str(block.last), "count": block.count})
+        block = await numbers.allocate_block(conn, body.enterprise_id, body.count, segment_id=body.segment_id,
+                                             actor=actor(call))
     return json_response({"enterprise": block.enterprise_id, "first": str(block.first), "last": str(block.last),
                           "count": block.count, "block_id": block.id, "segment_id": block.segment_id}, status=201)
 
@@ -219,9 +207,7 @@ async def ops_list_blocks(request: web.Request, call: Call) -> web.Response:
                            "cooling off follow when their quarantine ends.")
 async def ops_release_block(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].write() as conn:
-        block = await segments.release_block(conn, int(request.match_info["block_id"]))
-        await audit(conn, call, "block.released", "number_block", block.id, block.enterprise_id,
-                    {"first": str(block.first), "last": str(block.last)})
+        block = await numbers.release_block(conn, int(request.match_info["block_id"]), actor=actor(call))
     return json_response({"enterprise": block.enterprise_id, "first": str(block.first), "last": str(block.last),
                           "count": block.count, "block_id": block.id, "segment_id": block.segment_id})
 
@@ -234,13 +220,9 @@ async def ops_release_block(request: web.Request, call: Call) -> web.Response:
                          "MSISDN_NOT_ASSIGNED names the first that is not and nothing is released. The numbers "
                          "cool off for the profile's `quarantine_days`.")
 async def ops_release_msisdns(request: web.Request, call: Call) -> web.Response:
-    numbers = [int(n) for n in call.body.msisdns]
-    now = dt.datetime.now(dt.UTC)
     async with request.app[DB].write() as conn:
-        await segments.release_msisdns(conn, numbers, now=now)
-        days = (await profile.get_profile(conn)).quarantine_days
-        await audit(conn, call, "msisdn.quarantined", "msisdn", numbers[0], None, {"count": len(numbers)})
-    return json_response({"released": len(numbers), "quarantined_until": now + dt.timedelta(days=days)})
+        done = await numbers.quarantine_msisdns(conn, [int(n) for n in call.body.msisdns], actor=actor(call))
+    return json_response({"released": done.count, "quarantined_until": done.until})
 
 
 @router.post("/ops/v1/msisdns/expire", summary="Return numbers whose cooling-off has ended", auth="ops",

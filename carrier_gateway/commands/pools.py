@@ -7,10 +7,11 @@ from typing import Any
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
-from carrier_gateway.commands.segments import audit
+from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database
 from numbering import pool_usage, pools
 from numbering.errors import NotFound
+from provisioning.resources import addresses as addresses_uc
 
 POOL_COLUMNS = [("id", "ID"), ("cidr", "POOL"), ("apn", "APN"), ("size", "ADDRESSES"), ("allocated", "ALLOCATED"),
                 ("allocated_percent", "USED%"), ("prefixes", "PREFIXES"), ("assigned_addresses", "STATIC IPS"),
@@ -55,8 +56,7 @@ def pool_add(cidr: str, apn: str, label: str) -> None:
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
-            pool = await pools.add_pool(conn, cidr, apn, label)
-            await audit(conn, "pool.added", "ip_pool", pool["id"], None, {"cidr": pool["cidr"], "apn": pool["apn"]})
+            pool = await addresses_uc.add_pool(conn, cidr, apn, label, actor=cli_actor())
             return pool
 
     pool = run(go)
@@ -83,10 +83,8 @@ def pool_allocate(enterprise_id: int, prefix_length: int, apn: str | None, pool_
 
     async def go(db: Database) -> pools.Prefix:
         async with db.write() as conn:
-            prefix = await pools.allocate_prefix(conn, enterprise_id, prefix_length, apn=apn, pool_id=pool_id)
-            await audit(conn, "prefix.allocated", "ip_prefix", prefix.id, enterprise_id,
-                        {"prefix": prefix.cidr, "pool_id": prefix.pool_id})
-            return prefix
+            return await addresses_uc.allocate_prefix(conn, enterprise_id, prefix_length, apn=apn, pool_id=pool_id,
+                                                      actor=cli_actor())
 
     p = run(go)
     emit({"enterprise": p.enterprise_id, "prefix": p.cidr},
@@ -112,11 +110,9 @@ def pool_release(prefix: str | None, addresses: tuple[str, ...]) -> None:
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
             if prefix is not None:
-                p = await pools.release_prefix(conn, prefix)
-                await audit(conn, "prefix.released", "ip_prefix", p.id, p.enterprise_id, {"prefix": p.cidr})
+                p = await addresses_uc.release_prefix(conn, prefix, actor=cli_actor())
                 return {"enterprise": p.enterprise_id, "prefix": p.cidr}
-            await pools.release_addresses(conn, list(addresses))
-            await audit(conn, "address.released", "ip_address", addresses[0], None, {"count": len(addresses)})
+            await addresses_uc.release_addresses(conn, list(addresses), actor=cli_actor())
             return {"released": list(addresses)}
 
     out = run(go)

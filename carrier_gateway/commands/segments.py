@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database
 from numbering import profile, segments, usage
-from provisioning.audit.trail import Event, record
+from provisioning.resources import numbers
 
 SEGMENT_COLUMNS = [("id", "ID"), ("first", "FIRST"), ("last", "LAST"), ("total", "TOTAL"), ("stock", "STOCK"),
                    ("allocated", "ALLOCATED"), ("assigned", "ASSIGNED"), ("quarantined", "QUARANTINED"),
@@ -19,11 +18,6 @@ SEGMENT_COLUMNS = [("id", "ID"), ("first", "FIRST"), ("last", "LAST"), ("total",
 BLOCK_COLUMNS = [("id", "BLOCK"), ("enterprise_id", "ENTERPRISE"), ("segment_id", "SEGMENT"), ("first", "FIRST"),
                  ("last", "LAST"), ("count", "COUNT"), ("free", "FREE"), ("assigned", "ASSIGNED"),
                  ("quarantined", "QUARANTINED")]
-
-
-async def audit(conn: AsyncConnection, action: str, kind: str, oid: object, enterprise_id: int | None,
-                detail: dict[str, Any]) -> None:
-    await record(conn, Event(cli_actor(), action, kind, str(oid), enterprise_id, detail))
 
 
 def _with_percent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -61,8 +55,7 @@ def segment_add(first: int, last: int, label: str) -> None:
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
-            seg = await segments.add_segment(conn, first, last, label)
-            await audit(conn, "segment.added", "number_segment", seg["id"], None, {"first": first, "last": last})
+            seg = await numbers.add_segment(conn, first, last, label, actor=cli_actor())
         return {**seg, "first": str(first), "last": str(last)}
 
     seg = run(go)
@@ -86,10 +79,7 @@ def segment_allocate(enterprise_id: int, count: int, segment_id: int | None) -> 
 
     async def go(db: Database) -> segments.Block:
         async with db.write() as conn:
-            block = await segments.allocate_block(conn, enterprise_id, count, segment_id=segment_id)
-            await audit(conn, "block.allocated", "number_block", block.id, enterprise_id,
-                        {"first": str(block.first), "last": str(block.last), "count": block.count})
-            return block
+            return await numbers.allocate_block(conn, enterprise_id, count, segment_id=segment_id, actor=cli_actor())
 
     b = run(go)
     emit({"enterprise": b.enterprise_id, "first": str(b.first), "last": str(b.last), "count": b.count},
@@ -119,14 +109,10 @@ def segment_release(block: int | None, msisdns: tuple[int, ...]) -> None:
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
             if block is not None:
-                b = await segments.release_block(conn, block)
-                await audit(conn, "block.released", "number_block", b.id, b.enterprise_id,
-                            {"first": str(b.first), "last": str(b.last)})
+                b = await numbers.release_block(conn, block, actor=cli_actor())
                 return {"enterprise": b.enterprise_id, "first": str(b.first), "last": str(b.last), "count": b.count}
-            await segments.release_msisdns(conn, list(msisdns))
-            days = (await profile.get_profile(conn)).quarantine_days
-            await audit(conn, "msisdn.quarantined", "msisdn", msisdns[0], None, {"count": len(msisdns)})
-            return {"quarantined": [str(n) for n in msisdns], "days": days}
+            done = await numbers.quarantine_msisdns(conn, list(msisdns), actor=cli_actor())
+            return {"quarantined": [str(n) for n in msisdns], "days": done.days}
 
     out = run(go)
     if "quarantined" in out:
@@ -193,8 +179,7 @@ def segment_cooling_off(days: int | None) -> None:
         async with db.write() as conn:
             if days is None:
                 return (await profile.get_profile(conn)).quarantine_days
-            prof = await profile.set_quarantine_days(conn, days)
-            await audit(conn, "numbering.cooling_off", "carrier_profile", prof.key, None, {"quarantine_days": days})
+            prof = await numbers.set_cooling_off(conn, days, actor=cli_actor())
             return prof.quarantine_days
 
     value = run(go)

@@ -74,3 +74,16 @@ def organization(rng: random.Random, *, iccid: str) -> dict[str, Any]:
         "subject": {"type": "ORGANIZATION", "name": fake_names.organization_name(rng), "uscc": fake.uscc(rng),
                     "address": "上海市浦东新区某路2号", "agent": person, "responsible_person": copy.deepcopy(person)},
     }
+
+
+async def enterprises_up_to(url: str, last_id: int) -> None:
+    """Purchasing enterprises with ids 1 to ``last_id`` (numbers go only to real buyers)."""
+    db = Database(url)
+    rng = random.Random(last_id)
+    try:
+        async with db.write() as conn:
+            for n in range(1, last_id + 1):
+                ent = await add_enterprise(conn, name=f"购买企业{n}有限公司", uscc=fake.uscc(rng), actor=ACTOR)
+                assert ent.id == n, "a fresh database numbers enterprises from 1"
+    finally:
+        await db.dispose()

@@ -10,6 +10,7 @@ from carrier_gateway import ops_auth
 from carrier_gateway.db import Database
 from provisioning.audit.tables import audit_log
 from tests.support.http import app_client
+from tests.support.world import enterprises_up_to
 
 BASE = 1440000000000
 
@@ -36,6 +37,7 @@ async def _audit_actions(db_url: str) -> list[str]:
 
 
 async def test_segment_lifecycle_over_http(db_url: str) -> None:
+    await enterprises_up_to(db_url, 8)
     h = await _headers(db_url)
     async with app_client(db_url) as client:
         async def call(method: str, path: str, role: str = "ops", **kw: Any) -> tuple[int, Any]:
@@ -63,6 +65,7 @@ async def test_segment_lifecycle_over_http(db_url: str) -> None:
 
 
 async def test_segment_errors_are_problem_json(db_url: str) -> None:
+    await enterprises_up_to(db_url, 1)
     h = await _headers(db_url)
     async with app_client(db_url) as client:
         resp = await client.post("/ops/v1/segments", headers=h["ops"],
@@ -114,6 +117,7 @@ async def test_release_and_expire_numbers_over_http(db_url: str) -> None:
 
 
 async def test_pool_lifecycle_over_http(db_url: str) -> None:
+    await enterprises_up_to(db_url, 3)
     h = await _headers(db_url)
     async with app_client(db_url) as client:
         async def call(method: str, path: str, role: str = "ops", **kw: Any) -> tuple[int, Any]:

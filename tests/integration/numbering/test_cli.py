@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import carrier
+from tests.support.world import enterprises_up_to
 
 BASE = 1440000000000
 
@@ -33,6 +35,7 @@ def test_init_records_the_carrier_and_refuses_to_change_it_once_numbers_exist(tm
 
 def test_segment_commands_print_the_contract_json(db_url: str) -> None:
     u = ("--database-url", db_url)
+    asyncio.run(enterprises_up_to(db_url, 8))
     added = ok("segment", "add", "--first", str(BASE), "--last", str(BASE + 99_999), "--label", "north", *u)
     assert (added["first"], added["last"], added["total"], added["label"]) == (str(BASE), str(BASE + 99_999),
                                                                             100_000, "north")
@@ -53,6 +56,7 @@ def test_segment_commands_print_the_contract_json(db_url: str) -> None:
 
 def test_segment_tables_are_readable(db_url: str) -> None:
     u = ("--database-url", db_url)
+    asyncio.run(enterprises_up_to(db_url, 9))
     ok("segment", "add", "--first", str(BASE), "--last", str(BASE + 999), *u)
     ok("segment", "allocate", "--enterprise", "7", "--count", "100", *u)
     res = carrier("segment", "list", *u)
@@ -76,6 +80,7 @@ def test_segment_tables_are_readable(db_url: str) -> None:
     (("pool", "show", "3"), "no IP pool 3"),
 ])
 def test_failures_are_one_line(db_url: str, args: tuple[str, ...], needle: str) -> None:
+    asyncio.run(enterprises_up_to(db_url, 7))
     ok("segment", "add", "--first", str(BASE), "--last", str(BASE + 999), "--database-url", db_url)
     res = carrier(*args, "--database-url", db_url)
     assert res.code == 1 and res.out == "" and res.err.count("\n") == 1 and needle in res.err, res.err
@@ -91,6 +96,7 @@ def test_release_needs_exactly_one_kind_of_target(tmp_path: Path) -> None:
 
 def test_pool_commands_print_the_contract_json(db_url: str) -> None:
     u = ("--database-url", db_url)
+    asyncio.run(enterprises_up_to(db_url, 7))
     assert ok("pool", "add", "10.0.0.0/8", "--apn", "iov.carrier", *u)["cidr"] == "10.0.0.0/8"
     ok("pool", "add", "2001:db8::/32", "--apn", "iov6.carrier", *u)
     assert ok("pool", "allocate", "--enterprise", "7", "--prefix-length", "24", *u) == {
