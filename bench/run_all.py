@@ -6,6 +6,12 @@ figures, the baselines each measured in the same run, the ratios, and the machin
 Each benchmark is its own process (so one's memory or event loop never colours
 another's); its printed table is kept verbatim. --quick runs smaller sizes (a smoke
 test of the scripts, not figures to quote).
+
+The registrations bench also runs on PostgreSQL, with one and with two `carrier serve`
+processes, on the server named by CARRIER_BENCH_POSTGRES_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres; the bench creates its own database there
+and drops it). If no server answers there, BENCHMARKS.md says so in those sections and
+the other benchmarks still count.
 """
 
 from __future__ import annotations
@@ -18,21 +24,43 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
+POSTGRES_ENV, POSTGRES_DEFAULT = "CARRIER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+#: bench/registrations.py's exit status when the PostgreSQL server cannot be reached
+UNREACHABLE = os.EX_UNAVAILABLE
 
-#: name -> (what it measures, arguments at the standard size, arguments with --quick)
-BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
-    "numbering": ("number-block, prefix and address allocation latency versus pool size and fragmentation, "
-                  "beside a naive netaddr IPSet allocator",
-                  [], ["--sizes", "0,1000,10000", "--repeat", "5", "--naive-budget", "0.5"]),
-    "issuance": ("bulk card issuance into SQLite beside raw sqlite3 executemany of the same rows",
-                 [], ["--count", "20000"]),
-    "registrations": ("OEM registration pushes over HTTP (batch and single) beside a bare aiohttp handler",
-                      [], ["--batches", "3", "--singles", "1000"]),
-    "privacy": ("key rotation, audit verification/export and retention beside in-memory baselines",
-                [], ["--registrations", "2000", "--entries", "5000"]),
+
+class Bench(NamedTuple):
+    script: str  #: bench/SCRIPT.py
+    what: str  #: what it measures
+    standard: list[str]  #: arguments at the standard size
+    quick: list[str]  #: arguments with --quick
+    postgres: bool = False  #: also gets --database-url with the PostgreSQL server
+
+
+_REG = "OEM registration pushes over HTTP (batch and single)"
+_REG_QUICK = ["--batches", "3", "--singles", "1000"]
+BENCHMARKS: dict[str, Bench] = {
+    "numbering": Bench("numbering", "number-block, prefix and address allocation latency versus pool size and "
+                       "fragmentation, beside a naive netaddr IPSet allocator",
+                       [], ["--sizes", "0,1000,10000", "--repeat", "5", "--naive-budget", "0.5"]),
+    "issuance": Bench("issuance", "bulk card issuance into SQLite beside raw sqlite3 executemany of the same rows",
+                      [], ["--count", "20000"]),
+    "registrations": Bench("registrations", f"{_REG} on SQLite, one `carrier serve` process, beside a bare "
+                           "aiohttp handler", [], _REG_QUICK),
+    "registrations-postgres-1": Bench(
+        "registrations", f"{_REG} on PostgreSQL, one `carrier serve` process, beside a bare aiohttp handler",
+        ["--processes", "1"], ["--processes", "1", *_REG_QUICK], postgres=True),
+    "registrations-postgres-2": Bench(
+        "registrations", f"{_REG} on PostgreSQL, two `carrier serve` processes sharing the database (requests "
+        "spread across them), beside the same one-process bare aiohttp handler",
+        ["--processes", "2"], ["--processes", "2", *_REG_QUICK], postgres=True),
+    "privacy": Bench("privacy", "key rotation, audit verification/export and retention beside in-memory baselines",
+                     [], ["--registrations", "2000", "--entries", "5000"]),
 }
 
 
@@ -59,15 +87,21 @@ def machine() -> list[str]:
     ]
 
 
-def run_one(name: str, args: list[str]) -> tuple[int, str, float]:
+def run_one(script: str, args: list[str]) -> tuple[int, str, str, float]:
+    """Exit status, stdout, the end of stderr and the seconds taken."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, str(HERE / f"{script}.py"), *args], capture_output=True, text=True,
                           cwd=HERE.parent, timeout=3600)
-    elapsed = time.perf_counter() - start
-    output = proc.stdout.rstrip()
-    if proc.returncode != 0:
-        output += f"\n\n(exit status {proc.returncode})\n{proc.stderr.strip()[-2000:]}"
-    return proc.returncode, output, elapsed
+    return proc.returncode, proc.stdout.rstrip(), proc.stderr.strip()[-2000:], time.perf_counter() - start
+
+
+def without_password(url: str) -> str:
+    """The URL as BENCHMARKS.md may show it."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 def main() -> int:
@@ -82,15 +116,33 @@ def main() -> int:
              f"Written by `python bench/run_all.py{' --quick' if args.quick else ''}` on {when}. "
              "Every figure has its baseline measured in the same run on the same machine; "
              "the ratios are what to compare across machines.", "", "## Machine", "", *machine(), ""]
+    postgres = os.environ.get(POSTGRES_ENV, POSTGRES_DEFAULT)
+    unreachable = ""  # why the PostgreSQL server could not be used, once a run found out
     failed = 0
     for name in names:
-        what, standard, quick = BENCHMARKS[name]
-        print(f"running bench/{name}.py ...", file=sys.stderr, flush=True)
-        code, output, elapsed = run_one(name, quick if args.quick else standard)
-        failed += code != 0
+        bench = BENCHMARKS[name]
+        bench_args = bench.quick if args.quick else bench.standard
+        shown = " ".join(bench_args)
+        if bench.postgres:
+            bench_args = ["--database-url", postgres, *bench_args]
+            shown = " ".join(["--database-url", without_password(postgres), shown])
+        if bench.postgres and unreachable:
+            parts += [f"## {name}", "", f"{bench.what}. Not run: {unreachable}", ""]
+            continue
+        print(f"running bench/{bench.script}.py {shown} ...", file=sys.stderr, flush=True)
+        code, output, errors, elapsed = run_one(bench.script, bench_args)
         print(f"  done in {elapsed:.0f} s (exit {code})", file=sys.stderr, flush=True)
-        parts += [f"## {name}", "", f"{what}. `python bench/{name}.py {' '.join(quick if args.quick else standard)}`"
-                  f" took {elapsed:.0f} s.", "", "```", output, "```", ""]
+        if bench.postgres and code == UNREACHABLE:
+            unreachable = (f"{errors.splitlines()[-1] if errors else 'no PostgreSQL server'} "
+                           f"(set {POSTGRES_ENV} to a server where the bench may create a database).")
+            print(f"  not run: {unreachable}", file=sys.stderr)
+            parts += [f"## {name}", "", f"{bench.what}. Not run: {unreachable}", ""]
+            continue
+        failed += code != 0
+        if code != 0:
+            output += f"\n\n(exit status {code})\n{errors}"
+        parts += [f"## {name}", "", f"{bench.what}. `python bench/{bench.script}.py {shown}` took {elapsed:.0f} s.",
+                  "", "```", output, "```", ""]
     Path(args.output).write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 1 if failed else 0
