@@ -17,7 +17,7 @@ from sqlalchemy import select
 from carrier_gateway.db import Database
 from carrier_gateway.migrate import upgrade
 from numbering import profile, segments
-from provisioning.cards.issuance import issue_cards
+from provisioning.cards.issuance import MAX_CHUNK, MIN_CHUNK, issue_cards
 from provisioning.cards.tables import cards
 from provisioning.documents import fake, fake_names
 from provisioning.enterprises.credentials import create_key
@@ -45,7 +45,8 @@ async def prepare(url: str, keyring: Keyring, count: int, callback_url: str | No
             await add_destination(conn, ent.id, "PLATFORM_PREFIX", "10.20.0.0/16", actor=ACTOR)
             await segments.add_segment(conn, FIRST_MSISDN, FIRST_MSISDN + count - 1, label="bench")
             await segments.allocate_block(conn, ent.id, count)
-        await issue_cards(db.write, ent.id, count, "TBOX", actor=ACTOR, chunk_size=min(count, 50_000))
+        chunk = min(max(count, MIN_CHUNK), MAX_CHUNK)
+        await issue_cards(db.write, ent.id, count, "TBOX", actor=ACTOR, chunk_size=chunk)
         async with db.read() as conn:
             iccids = list((await conn.execute(select(cards.c.iccid).where(cards.c.enterprise_id == ent.id)
                                               .order_by(cards.c.iccid))).scalars())

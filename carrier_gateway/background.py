@@ -1,5 +1,5 @@
-"""Background work of a `carrier serve` process: verification, job ingestion, webhook
-delivery, and expiry of nonces and number quarantine. Any number of processes may run it
+"""Background work of a `carrier serve` process: verification, job ingestion, card
+orders, webhook delivery, and expiry of nonces and number quarantine. Any number of processes may run it
 against one database: every piece of work is claimed in the database."""
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from carrier_gateway.oem import AUTHORITY, NONCES
 from carrier_gateway.webhooks import WEBHOOKS, WebhookSender
 from carrier_gateway.workers import Worker, Workers
 from numbering import segments
+from provisioning.cards.runner import OrderRunner
 from provisioning.registrations.verify import Verifier
 
 WORKERS = web.AppKey("workers", Workers)
 VERIFY = "verify"
+ORDERS = "orders"
 
 
 async def workers_context(app: web.Application) -> AsyncIterator[None]:
@@ -51,6 +53,8 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
                 return await segments.expire_quarantine(conn)
 
         workers.add(Worker("quarantine-expiry", expire_quarantine, idle_seconds=600, max_idle_seconds=3600))
+        # one per process: issuing is database-bound; N processes share the open orders
+        workers.add(Worker(ORDERS, OrderRunner(db.write).step, idle_seconds=0.5, max_idle_seconds=5.0))
         add_job_workers(workers, db, app[KEYRING], settings, on_created=lambda n: workers.wake(VERIFY),
                         on_given_up=lambda claim: metrics.events.labels("job_chunk.given_up").inc())
         sender = WebhookSender(db, app[KEYRING], metrics=app[METRICS])

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from carrier_gateway.filemodes import create_private, database_files
 from carrier_gateway.sqlitedriver import Checkpointer, inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -95,6 +96,11 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
+    @property
+    def files(self) -> list[str]:
+        """The files this database lives in (SQLite: the database, -wal and -shm)."""
+        return database_files(os.path.abspath(self.url.database or "")) if self.is_sqlite else []
+
     def _check_sqlite_path(self) -> None:
         path = os.path.abspath(self.url.database or "")
         directory = os.path.dirname(path)
@@ -103,6 +109,7 @@ class Database:
         target = path if os.path.exists(path) else directory
         if not os.access(target, os.W_OK):
             raise DatabaseError(f"cannot open SQLite database {path}: {target} is not writable")
+        create_private(path)  # before SQLite makes it 0644: its -wal and -shm take the same mode
 
     def _sqlite_engine(self, *, immediate: bool, pool_size: int) -> AsyncEngine:
         engine = create_async_engine(

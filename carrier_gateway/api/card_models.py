@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from provisioning.cards.issuance import DEFAULT_CHUNK, MAX_CHUNK, MAX_ORDER
+from provisioning.cards.issuance import DEFAULT_CHUNK, MAX_CHUNK, MAX_ORDER, MIN_CHUNK
 from provisioning.cards.store import MAX_PAGE
 
+OrderStatus = Literal["OPEN", "STOPPED", "COMPLETE"]
 State = Literal["INVENTORY", "TEST", "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED"]
 Usage = Literal["TBOX", "ECALL", "INFOTAINMENT"]
 
@@ -110,7 +111,8 @@ class OrderIn(BaseModel):
     count: int = Field(ge=1, le=MAX_ORDER)
     usage: Usage
     static_ip: bool = False
-    chunk_size: int = Field(DEFAULT_CHUNK, ge=1, le=MAX_CHUNK)
+    chunk_size: int = Field(DEFAULT_CHUNK, ge=MIN_CHUNK, le=MAX_CHUNK,
+                            description="cards per transaction (each chunk commits on its own)")
 
 
 class OrderOut(BaseModel):
@@ -119,14 +121,16 @@ class OrderOut(BaseModel):
     usage: str
     static_ip: bool
     count: int
-    issued: int
+    issued: int = Field(description="cards issued so far (committed chunks)")
     chunk_size: int
-    status: Literal["OPEN", "COMPLETE"]
+    status: OrderStatus = Field(description="OPEN: being issued in the background; STOPPED: numbers or addresses "
+                                            "ran out (see stopped_reason), resume it; COMPLETE: every card issued")
     first_iccid: str
     last_iccid: str
     created_by: str
     created_at: dt.datetime
     completed_at: dt.datetime | None
+    stopped_reason: str | None = None
 
 
 class OrderList(BaseModel):
@@ -135,7 +139,7 @@ class OrderList(BaseModel):
 
 class OrderQuery(BaseModel):
     enterprise_id: int | None = None
-    status: Literal["OPEN", "COMPLETE"] | None = None
+    status: OrderStatus | None = None
 
 
 class AuthorizeIn(BaseModel):

@@ -24,8 +24,9 @@ def cards_group() -> None:
 
 
 def _order_line(order: issuance.Order) -> str:
-    return (f"order {order.id}: {order.issued:,} of {order.count:,} {order.usage} cards issued "
+    line = (f"order {order.id}: {order.issued:,} of {order.count:,} {order.usage} cards issued "
             f"({order.first_iccid} .. {order.last_iccid}), {order.status}")
+    return f"{line}: {order.stopped_reason}" if order.stopped_reason else line
 
 
 def _order_doc(order: issuance.Order) -> dict[str, Any]:
@@ -37,16 +38,17 @@ def _order_doc(order: issuance.Order) -> dict[str, Any]:
 @click.option("--count", type=click.IntRange(1, issuance.MAX_ORDER), help="Number of cards.")
 @click.option("--usage", type=click.Choice(USAGES), help="What the cards are for; fixes their service ceiling.")
 @click.option("--static-ip", is_flag=True, help="Give each card a static IP from the enterprise's prefix.")
-@click.option("--chunk-size", type=click.IntRange(1, issuance.MAX_CHUNK), default=issuance.DEFAULT_CHUNK,
-              show_default=True, help="Cards per transaction.")
+@click.option("--chunk-size", type=click.IntRange(issuance.MIN_CHUNK, issuance.MAX_CHUNK),
+              default=issuance.DEFAULT_CHUNK, show_default=True, help="Cards per transaction.")
 @click.option("--resume", "resume_id", type=int, help="Continue an interrupted order instead of starting one.")
 def cards_issue(enterprise_id: int | None, count: int | None, usage: str | None, static_ip: bool, chunk_size: int,
                 resume_id: int | None) -> None:
     """Issue cards: each gets an ICCID, an IMSI, an MSISDN from the enterprise's block
-    and optionally a static IP. Progress goes to stderr.
+    and optionally a static IP. Runs in the foreground; progress goes to stderr.
 
     Each chunk commits on its own, so an interrupted order loses nothing: resume it
-    with `carrier cards issue --resume ORDER_ID`.
+    with `carrier cards issue --resume ORDER_ID` (a STOPPED order too, once numbers or
+    addresses are added). A running `carrier serve` also continues any open order.
     """
     if resume_id is None and (enterprise_id is None or count is None or usage is None):
         raise click.UsageError("give --enterprise, --count and --usage (or --resume ORDER_ID)")
@@ -86,7 +88,8 @@ def cards_orders(enterprise_id: int | None, only_open: bool) -> None:
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
-            found = await orders.list_orders(conn, enterprise_id=enterprise_id, status="OPEN" if only_open else None)
+            found = await orders.list_orders(conn, enterprise_id=enterprise_id,
+                                             status=("OPEN", "STOPPED") if only_open else None)
         return [o.to_dict() for o in found]
 
     rows = run(go)

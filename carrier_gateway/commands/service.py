@@ -13,6 +13,7 @@ from carrier_gateway.app import create_app
 from carrier_gateway.commands.base import CarrierGroup, command, emit, ensure_schema, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database, describe
+from carrier_gateway.filemodes import exposure_warning
 from carrier_gateway.logs import configure_logging
 from carrier_gateway.migrate import upgrade
 from carrier_gateway.sandbox import seed as sandbox_seed
@@ -38,6 +39,9 @@ def init_cmd(sandbox: bool, carrier: str | None) -> None:
     """
 
     async def go(db: Database) -> dict[str, object]:
+        warning = _exposed(db, state().settings().master_key_path)
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
         before, after = await upgrade(db)
         async with db.write() as conn:
             prof = await (profile.set_profile(conn, carrier) if carrier else profile.lock(conn))
@@ -54,6 +58,12 @@ def init_cmd(sandbox: bool, carrier: str | None) -> None:
         ring = load_keyring(key_path)
         result.update(run(lambda db: sandbox_seed(db, ring)))
     emit(result, lambda: _init_text(result))
+
+
+def _exposed(db: Database, key_path: str) -> str | None:
+    """A warning when the database or key file is open to other local users (a new
+    database is created owner-only; an existing file keeps the mode it was given)."""
+    return exposure_warning([*db.files, key_path])
 
 
 def _init_text(result: dict[str, object]) -> str:
@@ -83,6 +93,9 @@ def serve_cmd(host: str | None, port: int | None, sandbox: bool) -> None:
     async def check() -> None:
         db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         try:
+            warning = _exposed(db, settings.master_key_path)
+            if warning:
+                log.warning(warning)
             await db.ping()
             await ensure_schema(db)
         finally:

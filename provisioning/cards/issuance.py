@@ -5,15 +5,25 @@
 same ranges) and records the order. ``issue_next_chunk`` issues the next chunk in the
 caller's transaction: MSISDNs from the enterprise's block, optional static IPs, one
 Core ``executemany`` insert, the order's progress and one audit event. A chunk commits
-whole or not at all, so an interrupted order has no half-issued card and ``run_order``
-resumes it from ``issued``. Memory is bounded by the chunk size.
+whole or not at all, so an interrupted order has no half-issued card and is resumed
+from ``issued``. Memory is bounded by the chunk size.
+
+Two ways run the chunks, through the same :func:`issue_chunk`: ``run_order`` in the
+foreground (the CLI, with its progress bar) and :class:`provisioning.cards.runner.OrderRunner`
+in the background of every ``carrier serve`` process (orders placed through the API).
+Both may work on one order at once: each chunk locks the order row, so they take turns.
+When numbers or addresses run out the order is STOPPED with the reason, to be resumed.
+
+Chunks are at least ``MIN_CHUNK`` cards: every chunk is a transaction with a commit
+and an audit event, so a chunk of two cards made a 10,000-card order thousands of
+commits long; a hundred cards is still a short hold of the write lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from itertools import repeat
 from typing import Any
@@ -28,17 +38,20 @@ from numbering.errors import Exhausted
 from provisioning.audit.trail import Event, record
 from provisioning.cards.errors import OrderComplete, OrderInvalid
 from provisioning.cards.identifiers import iccids, imsis
-from provisioning.cards.orders import Order, get_order
+from provisioning.cards.orders import Order, get_order, reopen_order, stop_order
 from provisioning.cards.states import USAGES
 from provisioning.cards.tables import card_orders, cards
 from provisioning.enterprises.registry import get_enterprise
 
 DEFAULT_CHUNK = 10_000
+MIN_CHUNK = 100
 MAX_CHUNK = 50_000
 MAX_ORDER = 5_000_000
 
 Transaction = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 Progress = Callable[[Order], Any]
+#: picks (and locks) the order whose next chunk to issue, or None
+Pick = Callable[[AsyncConnection], Awaitable[Order | None]]
 
 
 async def create_order(conn: AsyncConnection, enterprise_id: int, count: int, usage: str, *, actor: str,
@@ -48,8 +61,8 @@ async def create_order(conn: AsyncConnection, enterprise_id: int, count: int, us
         raise OrderInvalid(f"count must be 1 to {MAX_ORDER:,}", field="count")
     if usage not in USAGES:
         raise OrderInvalid(f"usage must be one of {', '.join(USAGES)}", field="usage")
-    if not 1 <= chunk_size <= MAX_CHUNK:
-        raise OrderInvalid(f"chunk size must be 1 to {MAX_CHUNK:,}", field="chunk_size")
+    if not MIN_CHUNK <= chunk_size <= MAX_CHUNK:
+        raise OrderInvalid(f"chunk size must be {MIN_CHUNK:,} to {MAX_CHUNK:,}", field="chunk_size")
     ent = await get_enterprise(conn, enterprise_id)
     ent.check_may_buy(today or utcnow().date())
     prof = await profile.get_profile(conn)
@@ -89,7 +102,12 @@ async def issue_next_chunk(conn: AsyncConnection, order_id: int, *, actor: str) 
     order = await get_order(conn, order_id, for_update=True)
     if order.complete:
         raise OrderComplete(f"order {order_id} is complete ({order.issued:,} cards)")
-    start = order.issued
+    return await _issue(conn, order, actor=actor)
+
+
+async def _issue(conn: AsyncConnection, order: Order, *, actor: str) -> Order:
+    """The next chunk of ``order`` (locked by the caller, not complete)."""
+    order_id, start = order.id, order.issued
     n = min(order.chunk_size, order.count - start)
     try:
         msisdns = _expand(await segments.assign_msisdns(conn, order.enterprise_id, n))
@@ -115,16 +133,43 @@ async def issue_next_chunk(conn: AsyncConnection, order_id: int, *, actor: str) 
     return await get_order(conn, order_id)
 
 
+async def issue_chunk(transaction: Transaction, pick: Pick, *, actor: str) -> Order | None:
+    """One chunk of the order ``pick`` locks, in its own write transaction; None when it
+    picks none. An order that runs out of numbers or addresses is STOPPED, with the
+    reason, in a second transaction (the failed chunk left nothing behind)."""
+    picked: Order | None = None
+    try:
+        async with transaction() as conn:
+            picked = await pick(conn)
+            return None if picked is None else await _issue(conn, picked, actor=actor)
+    except Exhausted as exc:
+        assert picked is not None
+        async with transaction() as conn:
+            return await stop_order(conn, picked.id, exc.detail, actor=actor)
+
+
 async def run_order(transaction: Transaction, order_id: int, *, actor: str,
                     progress: Progress | None = None) -> Order:
-    """Issue chunks, each in its own write transaction, until the order is complete."""
+    """Resume the order if STOPPED, then issue chunks, each in its own write transaction,
+    until it is complete. Exhausted (and the order STOPPED) when resources run out."""
     async with transaction() as conn:
-        order = await get_order(conn, order_id)
-    while not order.complete:
-        async with transaction() as conn:
-            order = await issue_next_chunk(conn, order_id, actor=actor)
+        order = await reopen_order(conn, order_id, actor=actor)
+
+    async def this_order(conn: AsyncConnection) -> Order | None:
+        current = await get_order(conn, order_id, for_update=True)
+        return current if current.status == "OPEN" else None  # a background runner may have finished it
+
+    while order.status == "OPEN":
+        issued = await issue_chunk(transaction, this_order, actor=actor)
+        if issued is None:
+            async with transaction() as conn:
+                order = await get_order(conn, order_id)
+            break
+        order = issued
         if progress is not None:
             progress(order)
+    if order.status == "STOPPED":
+        raise Exhausted(order.stopped_reason or f"order {order_id} stopped")
     return order
 
 

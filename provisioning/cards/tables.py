@@ -14,7 +14,9 @@ from provisioning.meta import metadata
 _LIVE = "state <> 'TERMINATED'"
 
 #: A purchase order; ``issued`` advances one committed chunk at a time, so an
-#: interrupted order resumes exactly where it stopped.
+#: interrupted order resumes exactly where it stopped. ``status``: OPEN (being issued
+#: by whichever process claims it), STOPPED (resources ran out: ``stopped_reason``
+#: says which; resumed on request) or COMPLETE.
 card_orders = Table(
     "card_orders",
     metadata,
@@ -34,6 +36,7 @@ card_orders = Table(
     Column("created_by", String(120), nullable=False),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("completed_at", UtcDateTime, nullable=True),
+    Column("stopped_reason", Text, nullable=True),
 )
 
 #: Cards. Enterprise and order are referenced by value (no foreign keys on the bulk path).

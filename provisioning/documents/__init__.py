@@ -7,11 +7,17 @@ doctests: :mod:`.resident_id`, :mod:`.residence_permit`,
 :mod:`.taiwan_permit`, :mod:`.passport`, :mod:`.military`, :mod:`.uscc`,
 :mod:`.vin`, :mod:`.imei`, :mod:`.names`, :mod:`.org_names`.
 
+Every value is checked, stored and indexed in one normalised form:
+:func:`normalise_name` for person names, :func:`normalise_text` (NFKC, stripped)
+for document numbers and other identity strings; neither ever raises, and the
+checks apply them first, so a stored value is judged as it was stored.
+
 The API below turns their errors into :class:`DocumentError` with a CONTRACT.md
 reason code; :mod:`.fake` makes valid and invalid values for tests and the
 simulator.
 """
 
+from provisioning.documents._text import normalise_text
 from provisioning.documents.checks import (
     validate_imei,
     validate_organization_name,
@@ -27,6 +33,7 @@ from provisioning.documents.dispatch import (
     validate_document,
 )
 from provisioning.documents.errors import DocumentError
+from provisioning.documents.names import normalise_name
 
 __all__ = [
     "SUPPORTED_ID_TYPES",
@@ -34,6 +41,8 @@ __all__ = [
     "age_on",
     "birth_date_of",
     "identity_key",
+    "normalise_name",
+    "normalise_text",
     "validate_document",
     "validate_imei",
     "validate_organization_name",

@@ -40,6 +40,16 @@ def is_han(char: str) -> bool:
     return any(low <= code <= high for low, high in _HAN_RANGES)
 
 
+def normalise_text(text: str) -> str:
+    """NFKC, surrounding whitespace dropped: the form a document number, USCC or other
+    identity string is stored, indexed and checked in (never raises; idempotent).
+
+    >>> normalise_text(' ９１３５０１００Ｍ０００１００Ｙ４３ ')
+    '91350100M000100Y43'
+    """
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 @functools.cache
 def _no_alnum(separators: str) -> bool:
     return not any(c.isalnum() for c in separators)

@@ -1,24 +1,40 @@
 """Person names as registered: Chinese names and Latin-script names.
 
-Input is NFKC-normalised first: full-width Latin letters, the ideographic space
-and Kangxi radicals typed in place of ideographs are input artefacts, not
-different names (NFKC also folds CJK compatibility ideographs, as NFC would).
-Then surrounding whitespace is dropped. Rejected anywhere in a name: control,
-format (zero-width), private-use and unassigned characters, and digits.
+A name is normalised once, by :func:`normalise_name`, and the rules then judge
+that form, which is also the form stored and compared (so what was checked is what
+is kept). Normalising never refuses anything:
+
+* NFKC: full-width Latin letters (``Ｊｏｈｎ``), the ideographic space, Kangxi
+  radicals and CJK compatibility ideographs (U+F900 ``豈`` becomes U+8C48) are
+  input artefacts, not different names;
+* surrounding whitespace dropped, runs of spaces inside become one space;
+* apostrophe look-alikes (``’`` ``‘`` ``ʼ`` ...) become ``'``;
+* look-alikes of the middle dot ``·`` (U+00B7) become U+00B7: ``•`` U+2022,
+  ``・`` U+30FB (and half-width ``･``), ``‧`` U+2027, ``∙`` U+2219, ``⋅`` U+22C5,
+  ``⸱`` U+2E31, ``⸳`` U+2E33, ``ꞏ`` U+A78F, ``ᆞ``/``ㆍ`` (Hangul araea), ``᛫``
+  U+16EB, ``ᐧ`` U+1427, ``⦁`` U+2981 (U+0387 is U+00B7 after NFKC); in a name
+  with Chinese characters the full stop ``.`` (and ``．``) too.
+
+One rule for the dot, then: whatever it was typed as, it is stored as U+00B7, and
+U+00B7 is allowed only between the parts of a Chinese name; a Latin name holding
+one is refused (NAME_INVALID) like any other foreign character.
+
+Rejected anywhere in a name: control, format (zero-width, bidi), private-use and
+unassigned characters, and digits.
 
 * Chinese names (any Han character present): Han characters and the middle
-  dot ``·`` (U+00B7) that separates the parts of minority names such as
-  ``阿卜杜·热合曼``; look-alikes (``•`` U+2022, ``・`` U+30FB, ``．`` U+FF0E,
-  ``.``, ``‧`` U+2027, ``∙`` U+2219, ``⋅`` U+22C5) become U+00B7. No spaces,
-  no Latin letters, no leading, trailing or doubled dot; 2 to 30 characters.
+  dot ``·`` that separates the parts of minority names such as
+  ``阿卜杜·热合曼``. No spaces, no Latin letters, no leading, trailing or doubled
+  dot; 2 to 30 characters.
 * Latin names (foreigners, as in the passport's machine-readable zone): Latin
-  letters (accents allowed), single spaces, hyphens, apostrophes (``’`` becomes
-  ``'``) and dots, each word starting with a letter; 2 to 100 characters. Runs
-  of whitespace become one space; letter case is kept.
+  letters (accents allowed), single spaces, hyphens, apostrophes and dots, each
+  word starting with a letter; 2 to 100 characters. Letter case is kept.
 
 Names in other scripts are refused: registrations carry the name printed on a
 Chinese document or in a passport's machine-readable zone, which is Latin.
 
+>>> normalise_name('ＪＯＨＮ  ＳＭＩＴＨ'), normalise_name('阿卜杜・热合曼'), normalise_name('\uf900三')
+('JOHN SMITH', '阿卜杜·热合曼', '豈三')
 >>> validate_person_name(' 阿卜杜•热合曼 ')
 '阿卜杜·热合曼'
 >>> validate_person_name("Seán  O’Brien-Smith")
@@ -33,10 +49,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from stdnum.exceptions import InvalidFormat, InvalidLength
 
-from provisioning.documents._text import is_han
+from provisioning.documents._text import is_han, normalise_text
 
 __all__ = [
     "CHINESE_LENGTH",
@@ -44,14 +61,18 @@ __all__ = [
     "MIDDLE_DOT",
     "is_chinese_name",
     "is_valid_person_name",
+    "normalise_name",
     "validate_person_name",
 ]
 
 MIDDLE_DOT = "\u00b7"
 CHINESE_LENGTH = (2, 30)
 LATIN_LENGTH = (2, 100)
-DOT_LOOKALIKES = frozenset("\u2022\u30fb\u2027\u2219\u22c5\u2e31.")  # U+FF0E is '.' after NFKC
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u0060\u00b4\u2032", "'"))
+#: look-alikes of U+00B7 after NFKC (U+FF65 is U+30FB, U+318D is U+119E, U+0387 is U+00B7)
+DOT_LOOKALIKES = "\u2022\u30fb\u2027\u2219\u22c5\u2e31\u2e33\ua78f\u119e\u16eb\u1427\u2981"
+_LOOKALIKES = str.maketrans({**dict.fromkeys(DOT_LOOKALIKES, MIDDLE_DOT),
+                             **dict.fromkeys("\u2019\u2018\u02bc\u0060\u00b4\u2032", "'")})
+_SPACES = re.compile(r" {2,}")
 _LATIN_SHAPE = re.compile(r"a+(?:[-'.]a+)*\.?(?: a+(?:[-'.]a+)*\.?)*")
 
 
@@ -60,13 +81,27 @@ def is_latin_letter(char: str) -> bool:
     return unicodedata.category(char).startswith("L") and unicodedata.name(char, "").startswith("LATIN ")
 
 
-def prepare(text: object, *, limit: int, digits_allowed: bool = False) -> str:
-    """NFKC, strip, and refuse control/invisible/private-use characters (and digits)."""
+def normalise_name(name: str) -> str:
+    """A person's name in the form it is checked, stored and indexed in (never raises).
+
+    Idempotent: a normalised name normalises to itself. Characters the rules refuse
+    (controls, bidi overrides, digits...) are kept, so the check can name them.
+    """
+    text = _SPACES.sub(" ", normalise_text(name)).translate(_LOOKALIKES)
+    if any(is_han(char) for char in text):
+        text = text.replace(".", MIDDLE_DOT)
+    return text
+
+
+def prepare(text: object, *, limit: int, digits_allowed: bool = False,
+            normalise: Callable[[str], str] = normalise_text) -> str:
+    """Normalise (NFKC and strip unless told otherwise), and refuse control, invisible
+    and private-use characters (and digits)."""
     if not isinstance(text, str):
         raise InvalidFormat("name must be a string")
     if len(text) > 4 * limit:
         raise InvalidLength(f"name is longer than {limit} characters")
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = normalise(text)
     for char in text:
         if is_han(char):
             continue
@@ -95,7 +130,6 @@ def _chinese(text: str) -> str:
         raise InvalidFormat("name mixes Chinese characters with Latin letters")
     if any(char.isspace() for char in text):
         raise InvalidFormat("Chinese name contains a space")
-    text = "".join(MIDDLE_DOT if char in DOT_LOOKALIKES else char for char in text)
     if not all(is_han(char) or char == MIDDLE_DOT for char in text):
         raise InvalidFormat("Chinese name contains a character other than Chinese characters and the middle dot ·")
     if text.startswith(MIDDLE_DOT) or text.endswith(MIDDLE_DOT) or MIDDLE_DOT * 2 in text:
@@ -104,7 +138,6 @@ def _chinese(text: str) -> str:
 
 
 def _latin(text: str) -> str:
-    text = " ".join(text.translate(_APOSTROPHES).split())
     shape = []
     for index, char in enumerate(text):
         if is_latin_letter(char) or (unicodedata.category(char) == "Mn" and index and shape[-1] == "a"):
@@ -126,7 +159,7 @@ def _latin(text: str) -> str:
 
 def validate_person_name(name: str) -> str:
     """Return the normalised name or raise a ``stdnum`` ValidationError."""
-    text = prepare(name, limit=LATIN_LENGTH[1])
+    text = prepare(name, limit=LATIN_LENGTH[1], normalise=normalise_name)
     if not text:
         raise InvalidLength("name is empty")
     return _chinese(text) if any(is_han(char) for char in text) else _latin(text)

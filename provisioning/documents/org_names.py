@@ -7,7 +7,7 @@ Brackets must balance. Whitespace runs become one space. Canonical brackets:
 names containing Chinese characters use full-width ``（ ）`` as on Chinese
 business licences, Latin-only names use ASCII ``( )`` (NFKC turns either input
 into ASCII first, so both spellings of one name compare equal). Middle-dot
-look-alikes other than ``.`` become ``·``. Length 2 to 150 characters, with at
+look-alikes become ``·`` as in person names (but ``.`` stays: ``Co., Ltd.``). Length 2 to 150 characters, with at
 least one Chinese character or Latin letter.
 
 >>> validate_organization_name('比亚迪汽车工业有限公司(深圳分公司)')
@@ -25,13 +25,13 @@ from __future__ import annotations
 from stdnum.exceptions import InvalidFormat
 
 from provisioning.documents._text import is_han
-from provisioning.documents.names import MIDDLE_DOT, check_length, is_latin_letter, prepare
+from provisioning.documents.names import DOT_LOOKALIKES, MIDDLE_DOT, check_length, is_latin_letter, prepare
 
 __all__ = ["ORGANIZATION_LENGTH", "is_valid_organization_name", "validate_organization_name"]
 
 ORGANIZATION_LENGTH = (2, 150)
 _PUNCTUATION = frozenset(" ()&.,-'·/、")
-_DOTS = str.maketrans(dict.fromkeys("\u2022\u30fb\u2027\u2219\u22c5\u2e31", MIDDLE_DOT))
+_DOTS = str.maketrans(dict.fromkeys(DOT_LOOKALIKES, MIDDLE_DOT))
 
 
 def _balanced(text: str) -> bool:

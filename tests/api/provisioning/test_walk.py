@@ -11,7 +11,7 @@ from provisioning.audit.trail import verify
 from provisioning.cards import lifecycle
 from provisioning.enterprises.credentials import resolve_key
 from provisioning.privacy.keyring import Keyring
-from tests.api.provisioning.helpers import tokens
+from tests.api.provisioning.helpers import settled, tokens
 from tests.integration.provisioning.cardkit import IMEI, OTHER_IMEI
 from tests.integration.provisioning.factory import stock, uscc
 from tests.support.http import app_client
@@ -49,8 +49,9 @@ async def test_enterprise_to_quarantined_number(db_url: str, master_key: Keyring
             # issuing cards from the enterprise's number block
             async with db.write() as conn:
                 await stock(conn, ent["id"], numbers=100, prefix_length=24)
-            order = await call("POST", "/ops/v1/orders", 201,
+            order = await call("POST", "/ops/v1/orders", 202,
                                json={"enterprise_id": ent["id"], "count": 3, "usage": "TBOX", "static_ip": True})
+            order = await settled(client, order["order_id"], ops)
             iccid = order["first_iccid"]
             card = f"/ops/v1/cards/{iccid}"
             msisdn = (await call("GET", card))["msisdn"]

@@ -39,7 +39,7 @@ def _more_numbers(url: str, eid: int) -> None:
         db = Database(url)
         try:
             async with db.write() as conn:
-                await segments.allocate_block(conn, eid, 100)
+                await segments.allocate_block(conn, eid, 200)
         finally:
             await db.dispose()
 
@@ -47,31 +47,41 @@ def _more_numbers(url: str, eid: int) -> None:
 
 
 def test_issue_prints_the_order_and_shows_progress(url: str) -> None:
-    eid = _enterprise(url, 100)
-    res = carrier("cards", "issue", "--enterprise", str(eid), "--count", "30", "--usage", "TBOX", "--static-ip",
-                  "--chunk-size", "10", "--json", "--database-url", url)
+    eid = _enterprise(url, 250)
+    res = carrier("cards", "issue", "--enterprise", str(eid), "--count", "250", "--usage", "TBOX", "--static-ip",
+                  "--chunk-size", "100", "--json", "--database-url", url)
     assert res.code == 0, res.err
     order = res.json()
-    assert {"order_id", "count", "first_iccid", "last_iccid"} <= set(order) and order["count"] == 30
+    assert {"order_id", "count", "first_iccid", "last_iccid"} <= set(order) and order["count"] == 250
     assert "order 1" in res.err  # progress on stderr, stdout is the JSON alone
-    listed = carrier("cards", "list", "--enterprise", str(eid), "--limit", "30", "--json", "--database-url", url)
+    listed = carrier("cards", "list", "--enterprise", str(eid), "--limit", "250", "--json", "--database-url", url)
     iccids = [c["iccid"] for c in listed.json()["items"]]
-    assert iccids[0] == order["first_iccid"] and iccids[-1] == order["last_iccid"] and len(iccids) == 30
+    assert iccids[0] == order["first_iccid"] and iccids[-1] == order["last_iccid"] and len(iccids) == 250
 
 
 def test_interrupted_issue_is_resumed(url: str) -> None:
-    eid = _enterprise(url, 25)
-    res = carrier("cards", "issue", "--enterprise", str(eid), "--count", "40", "--usage", "ECALL",
-                  "--chunk-size", "10", "--database-url", url)
-    assert res.code == 1 and "stopped after 20 of 40" in res.err and "resume order 1" in res.err
+    eid = _enterprise(url, 250)
+    res = carrier("cards", "issue", "--enterprise", str(eid), "--count", "400", "--usage", "ECALL",
+                  "--chunk-size", "100", "--database-url", url)
+    assert res.code == 1 and "stopped after 200 of 400" in res.err and "resume order 1" in res.err
+    assert res.err.count("Traceback") == 0
+    waiting = carrier("cards", "orders", "--open", "--database-url", url)
+    assert "STOPPED" in waiting.out and "200" in waiting.out
     _more_numbers(url, eid)
     resumed = carrier("cards", "issue", "--resume", "1", "--json", "--database-url", url)
     assert resumed.code == 0, resumed.err
-    assert resumed.json()["issued"] == 40 and resumed.json()["status"] == "COMPLETE"
+    assert resumed.json()["issued"] == 400 and resumed.json()["status"] == "COMPLETE"
     again = carrier("cards", "issue", "--resume", "1", "--database-url", url)
-    assert again.code == 0 and "40 of 40" in again.out
+    assert again.code == 1 and again.err.strip().endswith("order 1 is complete (400 cards)")
     orders = carrier("cards", "orders", "--json", "--database-url", url).json()["items"]
-    assert [(o["order_id"], o["issued"]) for o in orders] == [(1, 40)]
+    assert [(o["order_id"], o["issued"]) for o in orders] == [(1, 400)]
+
+
+def test_a_tiny_chunk_size_is_refused(url: str) -> None:
+    eid = _enterprise(url, 250)
+    res = carrier("cards", "issue", "--enterprise", str(eid), "--count", "10000", "--usage", "TBOX",
+                  "--chunk-size", "2", "--database-url", url)
+    assert res.code == 2 and "--chunk-size" in res.err and "100<=x<=50000" in res.err
 
 
 def test_issue_needs_its_options(url: str) -> None:

@@ -26,37 +26,42 @@ async def _setup(db: Database, numbers: int = 1000, prefix_length: int | None = 
 async def test_order_is_issued_in_chunks_with_unique_valid_identifiers(db: Database) -> None:
     eid = await _setup(db)
     seen: list[int] = []
-    order = await issuance.issue_cards(db.write, eid, 25, "TBOX", actor=ACTOR, static_ip=True, chunk_size=10,
+    order = await issuance.issue_cards(db.write, eid, 250, "TBOX", actor=ACTOR, static_ip=True, chunk_size=100,
                                        progress=lambda o: seen.append(o.issued))
     async with db.read() as conn:
         rows = (await conn.execute(select(cards).order_by(cards.c.iccid))).all()
         chunks = (await conn.execute(select(audit_log.c.detail).where(audit_log.c.action == "cards.issued"))).all()
-    assert seen == [0, 10, 20, 25] and order.status == "COMPLETE" and order.issued == 25
-    assert len(rows) == 25 and len(chunks) == 3
+    assert seen == [0, 100, 200, 250] and order.status == "COMPLETE" and order.issued == 250
+    assert len(rows) == 250 and len(chunks) == 3
     assert rows[0].iccid == order.first_iccid and rows[-1].iccid == order.last_iccid
     assert all(iccid.validate(r.iccid, strict=True) == r.iccid for r in rows)
     for column in ("iccid", "imsi", "msisdn", "static_ip"):
-        assert len({getattr(r, column) for r in rows}) == 25
+        assert len({getattr(r, column) for r in rows}) == 250
     assert all(r.state == "INVENTORY" and r.real_name_status == "NONE" and r.usage == "TBOX" for r in rows)
     assert all(r.msisdn.startswith("1440") and len(r.msisdn) == 13 for r in rows)
 
 
 async def test_exhausted_chunk_leaves_no_half_issued_card_and_the_order_resumes(db: Database) -> None:
-    eid = await _setup(db, numbers=15, prefix_length=None)
-    with pytest.raises(Exhausted, match="stopped after 10 of 25"):
-        await issuance.issue_cards(db.write, eid, 25, "ECALL", actor=ACTOR, chunk_size=10)
+    eid = await _setup(db, numbers=150, prefix_length=None)
+    with pytest.raises(Exhausted, match="stopped after 100 of 250"):
+        await issuance.issue_cards(db.write, eid, 250, "ECALL", actor=ACTOR, chunk_size=100)
     async with db.read() as conn:
         order = (await conn.execute(select(func.max(cards.c.order_id)))).scalar_one()
         stopped = await get_order(conn, order)
         count = (await conn.execute(select(func.count()).select_from(cards))).scalar_one()
-    assert stopped.issued == 10 and stopped.status == "OPEN" and count == 10
+    assert stopped.issued == 100 and stopped.status == "STOPPED" and count == 100
+    assert stopped.stopped_reason is not None and "resume order" in stopped.stopped_reason
     async with db.write() as conn:
         from numbering import segments
         await segments.allocate_block(conn, eid, 100)
     done = await issuance.run_order(db.write, stopped.id, actor=ACTOR)
     async with db.read() as conn:
         iccids = (await conn.execute(select(cards.c.iccid).order_by(cards.c.iccid))).scalars().all()
-    assert done.complete and len(iccids) == 25 == len(set(iccids))
+        actions = (await conn.execute(select(audit_log.c.action).where(audit_log.c.object_type == "order")
+                                      .order_by(audit_log.c.seq))).scalars().all()
+    assert done.complete and done.stopped_reason is None and len(iccids) == 250 == len(set(iccids))
+    assert actions == ["order.created", "cards.issued", "order.stopped", "order.resumed", "cards.issued",
+                       "cards.issued"]
     assert iccids[0] == done.first_iccid and iccids[-1] == done.last_iccid
     async with db.write() as conn:
         with pytest.raises(OrderComplete):
@@ -66,7 +71,7 @@ async def test_exhausted_chunk_leaves_no_half_issued_card_and_the_order_resumes(
 async def test_interrupted_chunk_rolls_back_whole(db: Database) -> None:
     eid = await _setup(db)
     async with db.write() as conn:
-        order = await issuance.create_order(conn, eid, 20, "INFOTAINMENT", actor=ACTOR, chunk_size=10)
+        order = await issuance.create_order(conn, eid, 200, "INFOTAINMENT", actor=ACTOR, chunk_size=100)
     with pytest.raises(RuntimeError):
         async with db.write() as conn:
             await issuance.issue_next_chunk(conn, order.id, actor=ACTOR)
@@ -75,15 +80,20 @@ async def test_interrupted_chunk_rolls_back_whole(db: Database) -> None:
         assert (await conn.execute(select(func.count()).select_from(cards))).scalar_one() == 0
         assert (await get_order(conn, order.id)).issued == 0
     done = await issuance.run_order(db.write, order.id, actor=ACTOR)
-    assert done.issued == 20
+    assert done.issued == 200
 
 
-@pytest.mark.parametrize(("count", "usage", "needle"), [(0, "TBOX", "count"), (5, "PHONE", "usage")])
-async def test_bad_orders_are_refused(db: Database, count: int, usage: str, needle: str) -> None:
+@pytest.mark.parametrize(("count", "usage", "chunk", "needle"), [
+    (0, "TBOX", 100, "count"), (5, "PHONE", 100, "usage"),
+    (10_000, "TBOX", 2, "chunk size must be 100 to 50,000"),  # 5,000 commits for 10,000 cards
+    (10_000, "TBOX", 50_001, "chunk size must be 100 to 50,000"),
+])
+async def test_bad_orders_are_refused(db: Database, count: int, usage: str, chunk: int, needle: str) -> None:
     eid = await _setup(db)
     async with db.write() as conn:
-        with pytest.raises(Invalid, match=needle):
-            await issuance.create_order(conn, eid, count, usage, actor=ACTOR)
+        with pytest.raises(Invalid, match=needle) as refused:
+            await issuance.create_order(conn, eid, count, usage, actor=ACTOR, chunk_size=chunk)
+    assert refused.value.field == ("chunk_size" if chunk != 100 else "count" if count == 0 else "usage")
 
 
 async def test_expired_agent_cannot_buy(db: Database) -> None:

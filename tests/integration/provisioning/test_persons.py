@@ -58,6 +58,8 @@ async def test_personal_fields_are_never_stored_or_audited_in_plaintext(db: Data
     ("id_number", "11010519491231002Y", "ID_NUMBER_INVALID"),
     ("id_type", "DRIVING_LICENCE", "ID_TYPE_UNSUPPORTED"),
     ("name", "张3", "PERSON_INVALID"),
+    ("name", "\u202e张三", "PERSON_INVALID"),  # a bidi override
+    ("name", "John•Smith", "PERSON_INVALID"),  # the middle dot belongs to Chinese names only
     ("phone", "call me", "PERSON_INVALID"),
     ("email", "not-an-email", "PERSON_INVALID"),
 ])
@@ -69,6 +71,22 @@ async def test_invalid_fields_are_refused_without_echoing_them(db: Database, mas
             await add_person(conn, master_key, ent.id, role="REAL_NAME", actor=ACTOR, **{**ZHANG, field: value})
     assert err.value.code == code
     assert field == "id_type" or value not in err.value.detail  # the type is no personal data
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("阿卜杜ꞏ热合曼", "阿卜杜·热合曼"),  # U+A78F sinological dot, a look-alike of the name separator
+    ("阿卜杜・热合曼", "阿卜杜·热合曼"),  # U+30FB katakana middle dot
+    ("ＪＯＨＮ ＳＭＩＴＨ", "JOHN SMITH"),
+    ("\uf900三", "\u8c48三"),
+])
+async def test_a_persons_name_is_stored_normalised(db: Database, master_key: Keyring, typed: str,
+                                                   stored: str) -> None:
+    async with db.write() as conn:
+        ent = await enterprise(conn)
+        await add_person(conn, master_key, ent.id, role="REAL_NAME", actor=ACTOR, **{**ZHANG, "name": typed})
+    async with db.read() as conn:
+        [person] = await list_persons(conn, master_key, ent.id, reveal=True)
+    assert person.name == stored
 
 
 async def test_roster_lists_every_enterprise_and_its_gaps(db: Database, master_key: Keyring) -> None:

@@ -14,6 +14,7 @@ from provisioning.documents import (
     age_on,
     birth_date_of,
     identity_key,
+    normalise_text,
     validate_document,
     validate_imei,
     validate_organization_name,
@@ -166,3 +167,15 @@ def test_field_name_can_be_overridden() -> None:
     with pytest.raises(DocumentError) as caught:
         validate_person_name("张3", field="agent.name")
     assert caught.value.field == "agent.name" and str(caught.value) == "name contains a digit"
+
+
+@pytest.mark.parametrize(("id_type", "typed"), [
+    ("RESIDENT_ID", "１１０１０５１９４９１２３１００２ｘ"),
+    ("FOREIGN_PASSPORT", " Ｅ１２３４５６７８ "),
+    ("HK_MACAO_PERMIT", "Ｈ１２３４５６７８０３"),
+])
+def test_a_number_stored_normalised_is_judged_and_indexed_as_typed(id_type: str, typed: str) -> None:
+    stored = normalise_text(typed)
+    assert stored.isascii() and normalise_text(stored) == stored
+    assert identity_key(id_type, stored) == identity_key(id_type, typed)
+    assert validate_uscc(normalise_text("９１３５０１００Ｍ０００１００Ｙ４３")) == "91350100M000100Y43"

@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum.exceptions import InvalidFormat, InvalidLength
 
-from provisioning.documents.names import is_chinese_name, is_valid_person_name, validate_person_name
+from provisioning.documents import checks
+from provisioning.documents.errors import NAME_INVALID, DocumentError
+from provisioning.documents.names import (
+    is_chinese_name,
+    is_valid_person_name,
+    normalise_name,
+    validate_person_name,
+)
 from provisioning.documents.org_names import is_valid_organization_name, validate_organization_name
 
 PERSON_VALID = [
@@ -32,6 +41,14 @@ PERSON_VALID = [
     ("Zoë Łukasz-Müller", "Zoë Łukasz-Müller"),
     ("Nguye\u0302\u0303n Van", "Nguyễn Van"),  # combining marks composed by NFKC
     ("Li", "Li"),
+    ("ＪＯＨＮ ＳＭＩＴＨ", "JOHN SMITH"),  # full-width capitals
+    ("\uf900三", "\u8c48三"),  # CJK compatibility ideograph folded to the unified one
+    ("阿卜杜⸱热合曼", "阿卜杜·热合曼"),  # U+2E31 word separator middle dot
+    ("阿卜杜ꞏ热合曼", "阿卜杜·热合曼"),  # U+A78F Latin letter sinological dot
+    ("阿卜杜ㆍ热合曼", "阿卜杜·热合曼"),  # U+318D Hangul araea, a Korean keyboard's dot
+    ("阿卜杜\u0387热合曼", "阿卜杜·热合曼"),  # U+0387 Greek ano teleia
+    ("阿卜杜∙热合曼", "阿卜杜·热合曼"),  # U+2219 bullet operator
+    ("阿卜杜⋅热合曼", "阿卜杜·热合曼"),  # U+22C5 dot operator
 ]
 
 
@@ -69,6 +86,12 @@ PERSON_INVALID = [
     ("double_hyphen", "Mary--Jane", InvalidFormat, "start with a letter"),
     ("lone_apostrophe_word", "O ' Brien", InvalidFormat, "start with a letter"),
     ("not_a_string", 42, InvalidFormat, "must be a string"),
+    # the middle dot, however typed, belongs to Chinese names only
+    ("bullet_in_latin_name", "John•Smith", InvalidFormat, "other than Chinese characters or Latin letters"),
+    ("sinological_dot_in_latin_name", "JohnꞏSmith", InvalidFormat, "other than Chinese characters or Latin"),
+    ("middle_dot_in_latin_name", "John·Smith", InvalidFormat, "other than Chinese characters or Latin letters"),
+    ("bidi_override", "\u202e张三", InvalidFormat, "control, invisible"),
+    ("bidi_override_latin", "\u202eJohn Smith", InvalidFormat, "control, invisible"),
 ]
 
 
@@ -77,6 +100,39 @@ def test_person_names_invalid(case: str, name: str, error: type[Exception], mess
     with pytest.raises(error, match=re.escape(message)):
         validate_person_name(name)
     assert not is_valid_person_name(name)
+
+
+@pytest.mark.parametrize(("raw", "expected"), PERSON_VALID)
+def test_a_valid_name_is_stored_as_it_was_checked(raw: str, expected: str) -> None:
+    """normalise_name (what is stored and indexed) gives exactly what the check approves."""
+    assert normalise_name(raw) == expected
+    assert validate_person_name(normalise_name(raw)) == normalise_name(raw)
+
+
+@pytest.mark.parametrize("dot", ["•", "・", "･", "‧", "∙", "⋅", "⸱", "⸳", "ꞏ", "ㆍ", "᛫", "ᐧ", "⦁", "\u0387", "．",
+                                 "."])
+def test_every_middle_dot_look_alike_becomes_u00b7(dot: str) -> None:
+    assert normalise_name(f"买买提{dot}艾力") == "买买提·艾力"
+
+
+def test_normalising_keeps_what_the_rules_refuse() -> None:
+    """Normalising never hides a fault: the check still names it (NAME_INVALID)."""
+    for raw in ("\u202e张三", "张\u200b三", "John\tSmith", "John•Smith"):
+        with pytest.raises(DocumentError) as caught:
+            checks.validate_person_name(normalise_name(raw))
+        assert caught.value.code == NAME_INVALID and caught.value.field == "name"
+    assert normalise_name("\u202e张三") == "\u202e张三"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.text(alphabet="张三阿卜 .·•・ꞏ'’ＪｏｈｎJohn\u3000\uf900\u202e\u0301", max_size=20))
+def test_normalising_is_idempotent_and_judged_alike(text: str) -> None:
+    once = normalise_name(text)
+    assert normalise_name(once) == once
+    assert is_valid_person_name(text) == is_valid_person_name(once)
+    if is_valid_person_name(text):
+        assert validate_person_name(text) == once
 
 
 def test_longest_names_allowed() -> None:
