@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from provisioning.documents import normalise_name, normalise_text
 from provisioning.inputs import Input
 from provisioning.registrations.tables import registrations
 
@@ -41,6 +42,16 @@ class _Strict(Input):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _text(value: object) -> object:
+    """Identity strings (document numbers, codes, phones) in their one stored form (NFKC):
+    what is checked, stored and indexed is the same text, however it was typed."""
+    return normalise_text(value) if isinstance(value, str) else value
+
+
+def _person_name(value: object) -> object:
+    return normalise_name(value) if isinstance(value, str) else value
+
+
 class Person(_Strict):
     """An organisation's agent (经办人) or responsible person (责任人)."""
 
@@ -48,6 +59,9 @@ class Person(_Strict):
     id_type: str = Field(min_length=1, max_length=_DOC_TYPE)
     id_number: str = _Short
     phone: str = Field(min_length=5, max_length=20)
+
+    _name = field_validator("name", mode="before")(_person_name)
+    _texts = field_validator("id_number", "phone", mode="before")(_text)
 
 
 class Subject(_Strict):
@@ -63,6 +77,15 @@ class Subject(_Strict):
     responsible_person: Person | None = None
     address: str | None = Field(default=None, max_length=300)
     phone: str | None = Field(default=None, min_length=5, max_length=20)
+
+    _texts = field_validator("id_number", "uscc", "phone", mode="before")(_text)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: object, info: ValidationInfo) -> object:
+        # a person's name gets the name rules' form; an organisation's only NFKC (its
+        # "Co., Ltd." keeps its full stops)
+        return _person_name(value) if info.data.get("type") == "INDIVIDUAL" else _text(value)
 
     @model_validator(mode="after")
     def _shape_by_type(self) -> Subject:
@@ -89,6 +112,8 @@ class RegistrationRecord(_Strict):
     sold_at: dt.date
     subject: Subject
     oem_verification: OemVerification
+
+    _texts = field_validator("iccid", "msisdn", "vin", "imei", mode="before")(_text)
 
     @model_validator(mode="after")
     def _one_card_reference(self) -> RegistrationRecord:
