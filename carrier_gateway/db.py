@@ -154,6 +154,20 @@ class Database:
         async with self.read_engine.begin() as conn:
             yield conn
 
+    @contextlib.asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only unit of work whose statements all see the same data (for a report
+        made of many queries). SQLite's read transaction is a snapshot already (WAL);
+        PostgreSQL needs REPEATABLE READ."""
+        if self.is_sqlite:
+            async with self.read() as conn:
+                yield conn
+            return
+        async with self.read_engine.connect() as conn:
+            await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            async with conn.begin():
+                yield conn
+
     async def ping(self) -> None:
         try:
             async with self.read() as conn:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -56,7 +57,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[pg.Server]:
     server = pg.Server(os.environ[POSTGRES_ENV])
-    template = server.create_database(suffix="tpl")
+    # each xdist worker (gw0, gw1...) migrates its own template: one run, several processes
+    template = server.create_database(suffix=f"tpl_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
     asyncio.run(_migrate(server.url_for(template)))
     server.template = template
     try:
@@ -95,24 +97,22 @@ async def db(db_url: str) -> AsyncIterator[Database]:
         await database.dispose()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    per_backend: dict[str, str] = {}
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "db_url" in callspec.params:
-            per_backend[item.nodeid] = callspec.params["db_url"]
-    config.stash[_BACKENDS] = per_backend
+#: the backend parameter in a test id, e.g. ``test_x[sqlite]`` or ``test_y[postgres-args0]``
+_BACKEND_ID = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres)(?:-[^\]]*)?\]$")
 
 
-_BACKENDS = pytest.StashKey[dict[str, str]]()
+def _backend_of(nodeid: str) -> str | None:
+    """The storage backend a test ran on (from its id: this also works for reports that
+    parallel workers send back, which carry no parameters)."""
+    found = _BACKEND_ID.search(nodeid)
+    return found.group(1) if found else None
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
-    per_backend = config.stash.get(_BACKENDS, {})
     counts: dict[str, dict[str, int]] = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         for report in terminalreporter.stats.get(outcome, []):
-            name = per_backend.get(getattr(report, "nodeid", ""))
+            name = _backend_of(getattr(report, "nodeid", ""))
             if name is not None and getattr(report, "when", "call") in ("call", "setup"):
                 if outcome == "passed" and report.when != "call":
                     continue

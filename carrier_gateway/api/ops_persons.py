@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from aiohttp import web
 
 from carrier_gateway.api import enterprise_models as m
@@ -14,14 +11,14 @@ from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from numbering.dbtypes import utcnow
 from provisioning.enterprises import persons
+from provisioning.enterprises.roster_table import COLUMNS as ROSTER_COLUMNS
+from provisioning.enterprises.roster_table import roster_csv
 
 router = Router("ops: enterprises")
 
 _PERSON = {"id": 3, "enterprise_id": 1, "role": "REAL_NAME", "name": "张*", "id_type": "RESIDENT_ID",
            "id_number": "110105********002X", "phone": "138****8000", "email": "z********@oem.example",
            "term_start": "2026-11-28T08:00:00Z", "term_end": None}
-ROSTER_COLUMNS = ("enterprise_id", "enterprise_name", "uscc", "kind", "role", "name", "id_type", "id_number",
-                  "phone", "email", "term_start")
 
 
 @router.post(E + "/persons", summary="Name the responsible person for a role (ends the previous one's term)",
@@ -44,14 +41,6 @@ async def ops_list_persons(request: web.Request, call: Call) -> web.Response:
         items = await persons.list_persons(conn, request.app[KEYRING], enterprise_id(request),
                                            on=persons.as_of(q.on), history=q.history)
     return json_response({"items": [p.to_dict() for p in items]})
-
-
-def roster_csv(rows: list[dict[str, object]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=ROSTER_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 @router.get("/ops/v1/roster", summary="Every enterprise's responsible persons as they stood on a date (masked)",

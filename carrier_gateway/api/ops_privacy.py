@@ -15,8 +15,8 @@ from carrier_gateway.appkeys import DB, KEYRING
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from provisioning.enterprises import persons
-from provisioning.privacy import disclosure
-from provisioning.privacy.status import key_status
+from provisioning.personal_data import disclosure
+from provisioning.personal_data.status import key_status
 
 router = Router("ops: privacy")
 

@@ -10,7 +10,7 @@ from carrier_gateway.api.ops_enterprises import actor
 from carrier_gateway.appkeys import DB, KEYRING
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
-from provisioning.privacy import disclosure
+from provisioning.personal_data import disclosure
 
 router = Router("ops: registrations")
 R = "/ops/v1/registrations/{registration_id:[A-Za-z0-9]+}"

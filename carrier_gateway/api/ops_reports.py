@@ -1,61 +1,23 @@
-"""Ops API: the regulator's inspection report (DOMAIN.md clause 7), as JSON, CSV or a
-self-contained HTML page. Also the one place that builds it, for the CLI too."""
+"""Ops API: the regulator's inspection report, as JSON, CSV or a self-contained HTML page
+(the use case is provisioning.reports.inspect, shared with the CLI)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.api.ops_enterprises import actor
 from carrier_gateway.api.report_models import EXAMPLE, InspectionReportOut
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
-from carrier_gateway.db import Database, describe
+from carrier_gateway.db import describe
 from carrier_gateway.routing import Call, Router
-from carrier_gateway.settings import Settings
-from provisioning.audit.trail import Event, record
-from provisioning.privacy.keyring import Keyring
-from provisioning.reports.document import InspectionReport
-from provisioning.reports.inspection import gather
-from provisioning.reports.render import Rendered, render
+from provisioning.reports.inspect import produce
 
 router = Router("ops: reports")
 READERS = {"regulator", "ops"}
 VIOLATIONS_HEADER = "X-Inspection-Violations"
-
-
-@contextlib.asynccontextmanager
-async def snapshot(db: Database) -> AsyncIterator[AsyncConnection]:
-    """One consistent read for the whole report. SQLite's read transaction is a snapshot
-    (WAL); PostgreSQL needs REPEATABLE READ for its statements to agree."""
-    if db.is_sqlite:
-        async with db.read() as conn:
-            yield conn
-        return
-    async with db.read_engine.connect() as conn:
-        await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        async with conn.begin():
-            yield conn
-
-
-async def build_inspection(db: Database, settings: Settings, keyring: Keyring) -> InspectionReport:
-    async with snapshot(db) as conn:
-        return await gather(conn, keyring, deadline=settings.policy().backfill_deadline,
-                            database=describe(db.url))
-
-
-async def record_inspection(db: Database, who: str, report: InspectionReport, rendered: Rendered) -> None:
-    """An inspection is an event of the trail: who produced which report, and what it found."""
-    async with db.write() as conn:
-        await record(conn, Event(who, "report.inspection", "report", rendered.filename, None,
-                                 {"format": rendered.format, "section": rendered.section,
-                                  "enterprises": len(report.enterprises),
-                                  "violations": sum(v.count for v in report.violations),
-                                  "warnings": len(report.warnings)}))
 
 
 class ReportQuery(BaseModel):
@@ -77,9 +39,9 @@ class ReportQuery(BaseModel):
 async def inspection_report(request: web.Request, call: Call) -> web.Response:
     q: ReportQuery = call.query
     db = request.app[DB]
-    report = await build_inspection(db, request.app[SETTINGS], request.app[KEYRING])
-    rendered = render(report, q.format, q.section)
-    await record_inspection(db, actor(call), report, rendered)
+    report, rendered = await produce(db.snapshot, db.write, request.app[KEYRING], who=actor(call), fmt=q.format,
+                                     section=q.section, deadline=request.app[SETTINGS].policy().backfill_deadline,
+                                     database=describe(db.url))
     disposition = "inline" if q.format != "csv" else "attachment"
     headers = {VIOLATIONS_HEADER: str(sum(v.count for v in report.violations)),
                "Content-Disposition": f'{disposition}; filename="{rendered.filename}"'}

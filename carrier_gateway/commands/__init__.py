@@ -36,9 +36,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: modules that add sub-commands to a group defined elsewhere, loaded with that group
+COMPANIONS: dict[str, tuple[str, ...]] = {"cards": ("card_views",), "enterprise": ("enterprise_people",
+                                                                               "enterprise_keys")}
+
+
 def load(name: str) -> click.Command:
     module, attribute, _ = COMMANDS[name]
     command: click.Command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    for companion in COMPANIONS.get(name, ()):
+        importlib.import_module(f"{__name__}.{companion}")
     return command
 
 

@@ -18,7 +18,7 @@ from provisioning.audit import query
 from provisioning.audit.offline import check_entries, read_export
 from provisioning.audit.trail import VerifyResult, verify
 from provisioning.enterprises import persons
-from provisioning.privacy import disclosure
+from provisioning.personal_data import disclosure
 
 WHEN = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from carrier_gateway.api.ops_persons import roster_csv
 from carrier_gateway.commands.base import emit, keyring, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor, enterprise_group
 from carrier_gateway.db import Database
@@ -17,6 +16,7 @@ from carrier_gateway.jsonio import dumps
 from numbering.dbtypes import utcnow
 from provisioning.enterprises import persons
 from provisioning.enterprises.people import ID_TYPES, ROLES
+from provisioning.enterprises.roster_table import roster_csv
 
 WHEN = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
 _COLUMNS = [("id", "ID"), ("role", "ROLE"), ("name", "NAME"), ("id_type", "ID TYPE"), ("id_number", "ID NUMBER"),

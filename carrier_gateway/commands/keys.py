@@ -7,8 +7,8 @@ import click
 from carrier_gateway.commands import keys_rotation as rotation
 from carrier_gateway.commands.base import CarrierGroup, emit, keyring, run, state, table
 from carrier_gateway.db import Database
+from provisioning.personal_data.status import key_status, status_rows
 from provisioning.privacy.keyring import new_keyring, write_keyring
-from provisioning.privacy.status import key_status, status_rows
 
 
 @click.group("keys", cls=CarrierGroup)

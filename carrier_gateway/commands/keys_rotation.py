@@ -14,9 +14,9 @@ from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database
 from numbering.dbtypes import utcnow
 from provisioning.audit.trail import Event, record
+from provisioning.personal_data.rotation import Reencryption, remaining
 from provisioning.privacy import keyfile
 from provisioning.privacy.keyring import ENV_VAR, Keyring
-from provisioning.privacy.rotation import Reencryption, remaining
 
 #: running services re-read the key file at most every 5 s; writes sealed just before
 #: that may still be in flight for a few seconds more

@@ -19,7 +19,7 @@ from carrier_gateway import ops_auth
 from carrier_gateway.commands.base import CarrierGroup, CliFailure, emit, keyring, run
 from carrier_gateway.db import Database
 from provisioning.audit.trail import actor_of
-from provisioning.privacy import disclosure
+from provisioning.personal_data import disclosure
 
 TOKEN_ENV = "CARRIER_OPS_TOKEN"
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
-from carrier_gateway.api.ops_reports import build_inspection, record_inspection
 from carrier_gateway.commands.base import CarrierGroup, emit, keyring, run, state
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
+from carrier_gateway.db import Database, describe
 from provisioning.reports.document import InspectionReport
-from provisioning.reports.render import FORMATS, SECTIONS, Rendered, ReportOptionInvalid, check_options, render
+from provisioning.reports.inspect import produce
+from provisioning.reports.render import FORMATS, SECTIONS, Rendered, ReportOptionInvalid, check_options
 
 VIOLATION_EXIT = 3
 
@@ -72,10 +72,8 @@ def report_inspection(fmt: str, output: Path | None, section: str | None) -> Non
     keys, settings = keyring(), state().settings()
 
     async def go(db: Database) -> tuple[InspectionReport, Rendered]:
-        report = await build_inspection(db, settings, keys)
-        rendered = render(report, fmt, section)
-        await record_inspection(db, cli_actor(), report, rendered)
-        return report, rendered
+        return await produce(db.snapshot, db.write, keys, who=cli_actor(), fmt=fmt, section=section,
+                             deadline=settings.policy().backfill_deadline, database=describe(db.url))
 
     report, rendered = run(go)
     violations = sum(v.count for v in report.violations)

@@ -17,8 +17,8 @@ from carrier_gateway.db import Database
 from carrier_gateway.schema import all_metadata
 from provisioning.enterprises.persons import add_person
 from provisioning.jobs.receive import receive_job
+from provisioning.personal_data.registry import looks_sealed
 from provisioning.privacy.keyring import ENV_VAR, Keyring, new_keyring, write_keyring
-from provisioning.privacy.registry import looks_sealed
 from provisioning.registrations.accept import Incoming, accept
 from provisioning.registrations.records import RegistrationRecord
 from tests.support.cli import Result, carrier

@@ -13,9 +13,9 @@ import pytest
 from carrier_gateway.appkeys import KEYRING
 from carrier_gateway.client import OemClient, OpsClient
 from carrier_gateway.db import Database
+from provisioning.personal_data.registry import COLUMNS, SealedColumn
+from provisioning.personal_data.rotation import Reencryption, count_by_key
 from provisioning.privacy import keyfile
-from provisioning.privacy.registry import COLUMNS, SealedColumn
-from provisioning.privacy.rotation import Reencryption, count_by_key
 from tests.api.provisioning.helpers import tokens
 from tests.support.http import app_client
 from tests.support.sealed import use_key_file

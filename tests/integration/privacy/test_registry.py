@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from carrier_gateway.db import Database
 from carrier_gateway.schema import all_metadata
+from provisioning.personal_data.registry import COLUMNS, declared
 from provisioning.privacy.keyring import Keyring
-from provisioning.privacy.registry import COLUMNS, declared
 from tests.support.sealed import fill, sealed_columns
 
 
@@ -15,7 +15,7 @@ async def test_every_column_holding_sealed_values_is_declared(db: Database, mast
     await fill(db, master_key)
     found = await sealed_columns(db)
     missing = found - declared()
-    assert not missing, f"sealed values in columns missing from provisioning/privacy/registry.py: {sorted(missing)}"
+    assert not missing, f"sealed values in columns not declared in personal_data/registry.py: {sorted(missing)}"
     # and the scan sees every declared column (so it would see an undeclared one too)
     assert found == declared()
 

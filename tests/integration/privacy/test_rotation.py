@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from carrier_gateway.db import Database
 from provisioning.enterprises.persons import add_person, list_persons
+from provisioning.personal_data.registry import COLUMNS, SealedColumn
+from provisioning.personal_data.rotation import Reencryption, count_by_key, remaining
 from provisioning.privacy import keyfile
 from provisioning.privacy.keyring import Keyring, KeyringError
-from provisioning.privacy.registry import COLUMNS, SealedColumn
-from provisioning.privacy.rotation import Reencryption, count_by_key, remaining
 from tests.support.sealed import fill, use_key_file
 
 

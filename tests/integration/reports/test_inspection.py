@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from carrier_gateway.api.ops_reports import build_inspection
 from carrier_gateway.api.report_models import InspectionReportOut
 from carrier_gateway.db import Database, describe, normalize_url
 from carrier_gateway.settings import Settings
 from provisioning.privacy.keyring import Keyring
+from provisioning.reports.inspect import inspect
 from tests.integration.reports.conftest import cli
 from tests.integration.reports.scenario import World
 from tests.integration.reports.truth import enterprise_truth
@@ -21,7 +21,8 @@ def _section(doc: dict[str, Any], enterprise_id: int) -> dict[str, Any]:
 
 async def test_every_count_equals_an_independent_count(db: Database, db_url: str, world: World,
                                                        master_key: Keyring) -> None:
-    report = await build_inspection(db, Settings.load(environ={}, database_url=db_url), master_key)
+    report = await inspect(db.snapshot, master_key, deadline=Settings.load(environ={}, database_url=db_url)
+                           .policy().backfill_deadline, database="test")
     doc = json.loads(json.dumps(report.to_dict()))
     InspectionReportOut.model_validate(doc)  # the published schema describes the document
     assert [e["enterprise_id"] for e in doc["enterprises"]] == [world.a.enterprise_id, world.b.enterprise_id,

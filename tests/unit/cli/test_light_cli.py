@@ -4,6 +4,7 @@ crypto library, and the root's table of commands is exactly what the modules def
 from __future__ import annotations
 
 import importlib
+import pathlib
 import pkgutil
 import subprocess
 import sys
@@ -39,3 +40,9 @@ def test_the_root_table_is_what_the_modules_define() -> None:
     assert defined == {name: module for name, (module, _, _) in commands.COMMANDS.items()}
     for name in commands.COMMANDS:
         assert commands.load(name).name == name
+    companions = {info.name for info in pkgutil.iter_modules(commands.__path__)
+                  if "_group." in (pathlib.Path(commands.__path__[0]) / f"{info.name}.py").read_text()
+                  and not hasattr(importlib.import_module(f"{commands.__name__}.{info.name}"), "COMMANDS")}
+    assert companions == {c for group in commands.COMPANIONS.values() for c in group}, "every module adding " \
+        "sub-commands to another's group is loaded with it"
+    assert {"person", "key", "roster"} <= set(commands.load("enterprise").commands)  # type: ignore[attr-defined]

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from provisioning.personal_data.registry import COLUMNS
+from provisioning.personal_data.rotation import count_by_key
 from provisioning.privacy.keyring import Keyring
-from provisioning.privacy.registry import COLUMNS
-from provisioning.privacy.rotation import count_by_key
 
 
 async def key_status(conn: AsyncConnection, keyring: Keyring) -> dict[str, Any]:

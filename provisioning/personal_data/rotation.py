@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, func, not_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from provisioning.personal_data.registry import COLUMNS, SealedColumn
 from provisioning.privacy.keyring import Keyring
-from provisioning.privacy.registry import COLUMNS, SealedColumn
 
 UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 NOT_SEALED = "(not sealed)"
