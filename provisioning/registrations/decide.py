@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from provisioning.cards import machine
 from provisioning.cards.bulk import Draft, is_iccid_ref
 from provisioning.registrations.authority import Answer
 from provisioning.registrations.context import Bindings
@@ -73,7 +74,7 @@ def decide(reg: Any, checked: Checked, answer: Answer | None, draft: Draft | Non
                               "do not belong together"))
     if not reasons and answer is not Answer.MATCH:
         if draft is not None:
-            _mark_sold(draft, reg.id, now)
+            machine.sold(draft, reg.id, now)
         return Outcome("PENDING", [], iccid)
     if card_problems:  # not this enterprise's card, or a card in no state to take it: leave the card alone
         return Outcome("REJECTED", reasons, iccid)
@@ -83,36 +84,13 @@ def decide(reg: Any, checked: Checked, answer: Answer | None, draft: Draft | Non
     return _verify(reg, checked, draft, bindings, now)
 
 
-def _mark_sold(draft: Draft, registration_id: str, now: dt.datetime) -> None:
-    if draft.state in ("INVENTORY", "TEST"):
-        draft.move("PENDING", f"sold: registration {registration_id} received", now)
-        draft.values["real_name_status"] = "PENDING"
-        draft.values["registration_id"] = registration_id
-
-
 def _reject(reg: Any, reasons: list[Reason], draft: Draft, now: dt.datetime) -> Outcome:
-    _mark_sold(draft, reg.id, now)
-    draft.values["real_name_status"] = "REJECTED"
-    draft.values["registration_id"] = reg.id
-    suspended = False
-    if draft.state == "ACTIVE":  # a failed re-verification (owner change) stops service
-        draft.move("SUSPENDED", f"re-verification rejected (registration {reg.id})", now)
-        draft.values["suspension_cause"] = "REVERIFICATION_REJECTED"
-        suspended = True
+    suspended = machine.rejected(draft, reg.id, now)
     return Outcome("REJECTED", reasons, draft.card.iccid, suspended=suspended)
 
 
 def _verify(reg: Any, checked: Checked, draft: Draft, bindings: Bindings, now: dt.datetime) -> Outcome:
-    previous = draft.values["registration_id"] if draft.values["real_name_status"] == "VERIFIED" else None
-    imei_changed = draft.values["suspension_cause"] == "IMEI_CHANGE"
-    _mark_sold(draft, reg.id, now)
-    if draft.state != "ACTIVE":
-        draft.move("ACTIVE", f"registration {reg.id} verified", now)
-    draft.values.update(real_name_status="VERIFIED", registration_id=reg.id, suspension_cause=None)
-    if checked.imei:
-        draft.values.update(imei=checked.imei, imei_bound_at=now)
-    elif imei_changed:  # verified again without a device: it binds on its next attach
-        draft.values.update(imei=None, imei_bound_at=None)
+    previous = machine.verified(draft, reg.id, checked.imei, now)
     bindings.unbind_card(draft.card.iccid)
     if checked.vin:
         bindings.bind(checked.vin, draft.card.iccid, reg.doc_index, reg.subject_type == "INDIVIDUAL")

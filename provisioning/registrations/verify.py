@@ -25,6 +25,7 @@ from numbering.dbtypes import utcnow
 from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, load_cards, write_drafts
+from provisioning.cards.events import suspended_event
 from provisioning.outbox.queue import enqueue_many
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations import queue
@@ -252,8 +253,8 @@ def _webhooks(outcomes: list[tuple[Any, Outcome]], callbacks: dict[int, str], no
         events.append((row.enterprise_id, f"registration.{o.status.lower()}",
                        {"event": f"registration.{o.status.lower()}", "status": o.status, **base}))
         if o.suspended:
-            events.append((row.enterprise_id, "card.suspended", {"event": "card.suspended", "status": "SUSPENDED",
-                                                                 **base}))
+            events.append((row.enterprise_id, "card.suspended",
+                           suspended_event(o.iccid or "", row.id, "REVERIFICATION_REJECTED", now, o.reasons)))
     return events
 
 

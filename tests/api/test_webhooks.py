@@ -10,7 +10,7 @@ import time
 from carrier_gateway.client import ApiError, OemClient, OpsClient
 from carrier_gateway.db import Database
 from carrier_gateway.webhooks import WebhookSender
-from provisioning.cards import lifecycle
+from provisioning.cards import lifecycle, machine
 from provisioning.enterprises import credentials
 from provisioning.outbox import queue
 from provisioning.privacy.keyring import Keyring
@@ -62,7 +62,7 @@ async def test_an_imei_change_on_the_network_sends_card_suspended(db_url: str, d
         oem = await build_oem(db, master_key, cards=1, callback_url=rec.url)
         rec.secrets[oem.key_id] = oem.secret
         async with db.write() as conn:
-            await lifecycle.activate(conn, oem.iccids[0], registration_id="r-sold", actor=ACTOR,
+            await machine.record_outcome(conn, oem.iccids[0], "VERIFIED", registration_id="r-sold", actor=ACTOR,
                                      imei="356938035643809")
         ops = (await tokens(db_url, "ops"))["ops"]
         async with app_client(db_url, sandbox=True) as http:
@@ -78,7 +78,7 @@ async def test_an_imei_change_on_the_network_sends_card_suspended(db_url: str, d
 async def test_no_callback_url_means_no_event(db: Database, master_key: Keyring) -> None:
     oem = await build_oem(db, master_key, cards=1)
     async with db.write() as conn:
-        await lifecycle.activate(conn, oem.iccids[0], registration_id="r-sold", actor=ACTOR)
+        await machine.record_outcome(conn, oem.iccids[0], "VERIFIED", registration_id="r-sold", actor=ACTOR)
         await lifecycle.suspend(conn, oem.iccids[0], cause="OPS", actor=ACTOR, reason="check")
         assert await queue.counts(conn) == {}
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from carrier_gateway.db import Database
 from numbering.tables import quarantine
 from provisioning.audit.trail import verify
-from provisioning.cards import lifecycle
+from provisioning.cards import machine
 from provisioning.enterprises.credentials import resolve_key
 from provisioning.privacy.keyring import Keyring
 from tests.api.provisioning.helpers import settled, tokens
@@ -68,7 +68,7 @@ async def test_enterprise_to_quarantined_number(db_url: str, master_key: Keyring
             await call("POST", card + "/transitions", json={"to": "PENDING", "reason": "sold to a dealer"})
             assert (await network())["reason"] == "STATE"
             async with db.write() as conn:
-                await lifecycle.activate(conn, iccid, registration_id="reg-1", actor="verifier")
+                await machine.record_outcome(conn, iccid, "VERIFIED", registration_id="reg-1", actor="verifier")
             active = await call("GET", card)
             assert (active["state"], active["real_name_status"]) == ("ACTIVE", "VERIFIED")
             assert (await network(IMEI))["allowed"]  # binds the device

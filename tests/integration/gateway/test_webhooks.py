@@ -9,7 +9,7 @@ import pytest
 
 from carrier_gateway.db import Database
 from carrier_gateway.webhooks import DELIVERY_HEADER, EVENT_HEADER, NO_CALLBACK, NO_KEY, WebhookSender
-from provisioning.cards import lifecycle
+from provisioning.cards import lifecycle, machine
 from provisioning.enterprises import credentials
 from provisioning.enterprises.registry import update_enterprise
 from provisioning.outbox import queue
@@ -137,7 +137,7 @@ async def test_a_rolled_back_change_leaves_nothing_to_deliver(
         db: Database, hook: tuple[Receiver, Oem], sender: WebhookSender) -> None:
     rec, oem = hook
     async with db.write() as conn:
-        await lifecycle.activate(conn, oem.iccids[0], registration_id="r-test", actor=ACTOR)
+        await machine.record_outcome(conn, oem.iccids[0], "VERIFIED", registration_id="r-test", actor=ACTOR)
     with pytest.raises(RuntimeError, match="after the enqueue"):
         async with db.write() as conn:
             await lifecycle.suspend(conn, oem.iccids[0], cause="OPS", actor=ACTOR, reason="fraud check")

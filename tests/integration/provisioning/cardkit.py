@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from carrier_gateway.db import Database
-from provisioning.cards import issuance, lifecycle
+from provisioning.cards import issuance, lifecycle, machine
 from provisioning.cards.store import Card, get_card
 from provisioning.cards.tables import cards
 from tests.integration.provisioning.factory import ACTOR, enterprise, stock
@@ -31,9 +31,9 @@ async def put_in_state(db: Database, iccid: str, state: str) -> Card:
         if state == "TEST":
             await lifecycle.transition(conn, iccid, "TEST", actor=ACTOR, reason="factory test")
         elif state == "PENDING":
-            await lifecycle.mark_sold(conn, iccid, registration_id="reg-1", actor=ACTOR)
+            await machine.record_outcome(conn, iccid, "PENDING", registration_id="reg-1", actor=ACTOR)
         elif state in ("ACTIVE", "SUSPENDED"):
-            await lifecycle.activate(conn, iccid, registration_id="reg-1", actor=ACTOR)
+            await machine.record_outcome(conn, iccid, "VERIFIED", registration_id="reg-1", actor=ACTOR)
             if state == "SUSPENDED":
                 await lifecycle.suspend(conn, iccid, cause="OPS", actor=ACTOR, reason="fraud check")
         elif state == "TERMINATED":

@@ -9,7 +9,7 @@ from carrier_gateway.db import Database
 from numbering.errors import Conflict
 from numbering.tables import quarantine
 from provisioning.audit.tables import audit_log
-from provisioning.cards import lifecycle
+from provisioning.cards import lifecycle, machine
 from provisioning.cards.store import get_card, history
 from tests.integration.provisioning.cardkit import IMEI, issued, put_in_state
 from tests.integration.provisioning.factory import ACTOR
@@ -39,7 +39,8 @@ async def test_imei_change_suspension_needs_reverification_not_ops(db: Database)
         assert card.suspension_cause == "IMEI_CHANGE"
         with pytest.raises(Conflict, match="only after a new registration is verified"):
             await lifecycle.transition(conn, iccid, "ACTIVE", actor=ACTOR, reason="customer called")
-        card = await lifecycle.activate(conn, iccid, registration_id="reg-2", actor="oem:ak_1", imei=IMEI)
+        card = await machine.record_outcome(conn, iccid, "VERIFIED", registration_id="reg-2", actor="oem:ak_1",
+                                            imei=IMEI)
     assert card.state == "ACTIVE" and card.suspension_cause is None and card.imei == IMEI
     assert card.registration_id == "reg-2"
 
@@ -57,8 +58,8 @@ async def test_rejected_reverification_suspends_an_active_card(db: Database) -> 
     await put_in_state(db, a, "ACTIVE")
     await put_in_state(db, b, "PENDING")
     async with db.write() as conn:
-        ca = await lifecycle.reject(conn, a, registration_id="reg-9", actor="oem:ak_1")
-        cb = await lifecycle.reject(conn, b, registration_id="reg-9", actor="oem:ak_1")
+        ca = await machine.record_outcome(conn, a, "REJECTED", registration_id="reg-9", actor="oem:ak_1")
+        cb = await machine.record_outcome(conn, b, "REJECTED", registration_id="reg-9", actor="oem:ak_1")
     assert (ca.state, ca.real_name_status, ca.suspension_cause) == ("SUSPENDED", "REJECTED", "REVERIFICATION_REJECTED")
     assert (cb.state, cb.real_name_status) == ("PENDING", "REJECTED")
 

@@ -1,0 +1,90 @@
+"""What a registration's outcome does to its card: the one set of card rules that the
+verifier runs (on many cards at once, in memory, see ``bulk.Draft``) and that anything
+else recording an outcome for one card runs too (``record_outcome``).
+
+- ``sold``: a registration arrived for a card in stock or test: the card goes PENDING,
+  real-name PENDING.
+- ``verified``: real-name VERIFIED, the card ACTIVE (via PENDING from stock or test),
+  bound to the IMEI given; a card suspended for an IMEI change and verified again
+  without a device is unbound and binds on its next attach.
+- ``rejected``: real-name REJECTED; an ACTIVE card (a failed re-verification) is
+  SUSPENDED, any other card keeps its state without service.
+
+Every state move is checked against ``states.TRANSITIONS`` by ``Draft.move``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from numbering.dbtypes import utcnow
+from provisioning.audit.trail import Event, record
+from provisioning.cards.bulk import Draft, write_drafts
+from provisioning.cards.events import suspended_event
+from provisioning.cards.store import Card, get_card
+from provisioning.enterprises.tables import enterprises
+from provisioning.outbox.queue import enqueue_many
+
+
+def sold(draft: Draft, registration_id: str, now: dt.datetime) -> None:
+    if draft.state in ("INVENTORY", "TEST"):
+        draft.move("PENDING", f"sold: registration {registration_id} received", now)
+        draft.values["real_name_status"] = "PENDING"
+        draft.values["registration_id"] = registration_id
+
+
+def rejected(draft: Draft, registration_id: str, now: dt.datetime) -> bool:
+    """Returns True when the card was suspended (it was ACTIVE)."""
+    sold(draft, registration_id, now)
+    draft.values["real_name_status"] = "REJECTED"
+    draft.values["registration_id"] = registration_id
+    if draft.state == "ACTIVE":
+        draft.move("SUSPENDED", f"re-verification rejected (registration {registration_id})", now)
+        draft.values["suspension_cause"] = "REVERIFICATION_REJECTED"
+        return True
+    return False
+
+
+def verified(draft: Draft, registration_id: str, imei: str | None, now: dt.datetime) -> str | None:
+    """Returns the registration this one supersedes (the card's verified one before), if any."""
+    previous = draft.values["registration_id"] if draft.values["real_name_status"] == "VERIFIED" else None
+    imei_changed = draft.values["suspension_cause"] == "IMEI_CHANGE"
+    sold(draft, registration_id, now)
+    if draft.state != "ACTIVE":
+        draft.move("ACTIVE", f"registration {registration_id} verified", now)
+    draft.values.update(real_name_status="VERIFIED", registration_id=registration_id, suspension_cause=None)
+    if imei:
+        draft.values.update(imei=imei, imei_bound_at=now)
+    elif imei_changed:
+        draft.values.update(imei=None, imei_bound_at=None)
+    return previous
+
+
+async def record_outcome(conn: AsyncConnection, iccid: str, status: str, *, registration_id: str, actor: str,
+                         imei: str | None = None, now: dt.datetime | None = None) -> Card:
+    """Apply one registration outcome (``PENDING`` for a registration received, then
+    ``VERIFIED`` or ``REJECTED``) to one card with the rules above, written the way the
+    verifier writes (history, audit, a ``card.suspended`` event when it suspends)."""
+    now = now or utcnow()
+    card = await get_card(conn, iccid=iccid, for_update=True)
+    draft = Draft.of(card)
+    suspended = False
+    if status == "PENDING":
+        sold(draft, registration_id, now)
+    elif status == "VERIFIED":
+        verified(draft, registration_id, imei, now)
+    else:
+        suspended = rejected(draft, registration_id, now)
+    await write_drafts(conn, [draft], actor=actor, now=now)
+    detail: dict[str, Any] = {"status": status, "registration_id": registration_id, "moves": draft.moves}
+    await record(conn, Event(actor, "card.registration_outcome", "card", iccid, card.enterprise_id, detail), at=now)
+    callback = (await conn.execute(select(enterprises.c.callback_url)
+                                   .where(enterprises.c.id == card.enterprise_id))).scalar()
+    if suspended and callback:
+        await enqueue_many(conn, [(card.enterprise_id, "card.suspended",
+                                   suspended_event(iccid, registration_id, "REVERIFICATION_REJECTED", now))])
+    return await get_card(conn, iccid=iccid)
