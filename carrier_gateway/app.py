@@ -11,6 +11,7 @@ from carrier_gateway.api import all_routers
 from carrier_gateway.appkeys import DB, KEYRING, OPENAPI, SETTINGS
 from carrier_gateway.background import workers_context
 from carrier_gateway.db import Database
+from carrier_gateway.fleet import fleet_context
 from carrier_gateway.metrics import METRICS, Metrics
 from carrier_gateway.middleware import request_context
 from carrier_gateway.oem import oem_context
@@ -46,12 +47,17 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[request_context], client_max_size=settings.max_body_bytes)
+    # lingering_time=0: a request refused from its headers (unauthenticated, too many
+    # uploads...) is answered and its connection closed without reading the rest of its
+    # body; aiohttp's default reads and discards up to 10 s more of it.
+    app = web.Application(middlewares=[request_context], client_max_size=settings.max_body_bytes,
+                          handler_args={"lingering_time": 0.0})
     app[SETTINGS] = settings
     app[MAX_STREAM_BYTES] = settings.max_job_bytes
     app[METRICS] = Metrics()
     app[IN_FLIGHT] = InFlight()
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(fleet_context)
     app.cleanup_ctx.append(oem_context)
     app.cleanup_ctx.append(workers_context)
     endpoints = mount(app, routers())

@@ -128,8 +128,10 @@ class OemClient(_Base):
 
         # a large file takes longer than one API call: no total limit, only stalls count
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._timeout.total, sock_read=600)
+        # Expect: 100-continue: an upload the service refuses from its headers (key, rate,
+        # too many uploads at once) is answered before any of the file is sent
         async with self._session.post(self.base_url + "/v1/jobs/registrations", data=chunks(),
-                                      headers=headers, timeout=timeout) as resp:
+                                      headers=headers, timeout=timeout, expect100=True) as resp:
             data = await resp.read()
             if resp.status >= 400:
                 raise ApiError(resp.status, _problem(data))

@@ -41,6 +41,8 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
             response.headers["X-Request-Id"] = request[REQUEST_ID]
             if in_flight is not None and in_flight.draining:  # stopping: reconnect elsewhere
                 response.force_close()
+            elif request.can_read_body:  # refused before its body was read: say the connection ends
+                response.force_close()
         metrics = request.app.get(METRICS)
         if metrics is not None:
             route = request.match_info.route.resource

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, exists
 
 from carrier_gateway.batching import Batcher
 from carrier_gateway.db import Database
@@ -15,6 +15,13 @@ from numbering.sqlutil import insert_ignoring_conflicts
 
 #: keep a nonce a little longer than its timestamp can be accepted
 RETENTION_SECONDS = MAX_SKEW_SECONDS + 60
+
+
+#: Whether a (key, nonce) pair was claimed already (parameters ``key_id`` and ``nonce``): a
+#: column a request check reads with the key itself, to refuse a replay before its body is
+#: read. ``NonceStore.claim`` still decides: two copies of one request may both pass this.
+NONCE_USED = exists().where(oem_nonces.c.key_id == bindparam("key_id"),
+                            oem_nonces.c.nonce == bindparam("nonce")).label("nonce_used")
 
 
 class NonceStore:
@@ -49,4 +56,4 @@ class NonceStore:
         await self._batcher.drain()
 
 
-__all__ = ["NonceStore"]
+__all__ = ["NONCE_USED", "NonceStore"]

@@ -1,11 +1,20 @@
 """OEM request authentication: key id, timestamp window, single-use nonce, HMAC signature.
 
+Two phases, so that an upload is judged before its body is read:
+1. ``admit`` (headers only): the header formats, the timestamp window, the key (read from
+   the database on every request, with whether the nonce was used already, in one
+   indexed read: a revocation holds at once in every process), ``Content-Encoding``, and
+   the enterprise's rate;
+2. ``confirm`` (once the body is received and hashed): the signature over the body hash,
+   then the nonce claim, so a request with a bad signature does not burn its nonce.
+
 Every failure is a 401 whose detail says which check failed (never which secret).
 A valid caller over its enterprise's rate gets 429 with Retry-After.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 
@@ -15,23 +24,36 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from carrier_gateway.db import Database
 from carrier_gateway.nonces import NonceStore
 from carrier_gateway.principal import Principal
-from carrier_gateway.ratelimit import RateLimiter, retry_after_header
+from carrier_gateway.ratelimit import RateLimiter
 from carrier_gateway.routing import Unauthenticated
 from carrier_gateway.signing import (
     KEY_HEADER,
+    KEY_RE,
     MAX_SKEW_SECONDS,
     NONCE_HEADER,
     NONCE_RE,
     SIGNATURE_HEADER,
+    SIGNATURE_RE,
     TIMESTAMP_HEADER,
+    TIMESTAMP_RE,
     signature_matches_digest,
 )
 from numbering.errors import DomainError
 
 #: (enterprise id, the secrets valid now: the current one and any in its rotation grace)
 Credential = tuple[int, list[str]]
-CredentialLookup = Callable[[AsyncConnection, str], Awaitable[Credential | None]]
-_CACHE_SECONDS = 5.0
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyCheck:
+    """What one read tells about a request's key and nonce (None: unknown or unusable key)."""
+
+    credential: Credential | None
+    nonce_used: bool
+
+
+#: (connection, key id, nonce) -> the key's credential and whether the nonce was claimed
+KeyLookup = Callable[[AsyncConnection, str, str], Awaitable[KeyCheck]]
 _SCHEME = 'Carrier-HMAC-SHA256 headers="X-Carrier-Key X-Carrier-Timestamp X-Carrier-Nonce X-Carrier-Signature"'
 
 
@@ -42,60 +64,87 @@ class RateLimited(DomainError):
 
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"this enterprise's request rate is exceeded; retry after {retry_after:.1f} s")
-        self.headers = {"Retry-After": retry_after_header(retry_after)}
+        self.retry_after = retry_after
+
+
+class EncodedBody(DomainError):
+    """The signature covers the body as sent; a decoded body could be any size (a small
+    gzip bomb expands a thousandfold), so a signed request's body is never decoded."""
+
+    status = 415
+    code = "UNSUPPORTED_CONTENT_ENCODING"
+    title = "Unsupported content encoding"
 
 
 def _fail(detail: str) -> Unauthenticated:
     return Unauthenticated(detail, scheme=_SCHEME)
 
 
+@dataclasses.dataclass(frozen=True)
+class SignedRequest:
+    """A request whose headers passed; its body is checked against the signature next."""
+
+    principal: Principal
+    secrets: tuple[str, ...]
+    method: str
+    path: str
+    timestamp: str
+    nonce: str
+    signature: str
+    nonces: NonceStore
+
+    async def confirm(self, body_sha256: str) -> Principal:
+        if not any(signature_matches_digest(s, self.signature, self.method, self.path, self.timestamp, self.nonce,
+                                            body_sha256) for s in self.secrets):
+            raise _fail("signature does not match (check the secret, the path with query, and the body hash)")
+        if not await self.nonces.claim(self.principal.key_id, self.nonce, int(self.timestamp)):
+            raise _fail(f"{NONCE_HEADER} was already used: a replayed request")
+        return self.principal
+
+
+def _signed_headers(request: web.Request) -> tuple[str, str, str, str]:
+    headers = request.headers
+    missing = [h for h in (KEY_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER) if not headers.get(h)]
+    if missing:
+        raise _fail(f"missing {', '.join(missing)}: every /v1 request must be signed")
+    key_id, ts, nonce, signature = (headers[KEY_HEADER], headers[TIMESTAMP_HEADER], headers[NONCE_HEADER],
+                                    headers[SIGNATURE_HEADER])
+    if not TIMESTAMP_RE.match(ts):
+        raise _fail(f"{TIMESTAMP_HEADER} must be Unix seconds: 1 to 12 ASCII digits")
+    skew = abs(time.time() - int(ts))
+    if skew > MAX_SKEW_SECONDS:
+        raise _fail(f"{TIMESTAMP_HEADER} is {skew:.0f} s from the server clock (at most {MAX_SKEW_SECONDS})")
+    if not NONCE_RE.match(nonce):
+        raise _fail(f"{NONCE_HEADER} must be 16 to 64 characters [A-Za-z0-9_-]")
+    if not KEY_RE.match(key_id):
+        raise _fail("unknown or revoked API key")
+    if not SIGNATURE_RE.match(signature):
+        raise _fail(f"{SIGNATURE_HEADER} must be 64 hexadecimal digits (HMAC-SHA256)")
+    return key_id, ts, nonce, signature
+
+
 class OemAuthenticator:
-    def __init__(self, db: Database, lookup: CredentialLookup, nonces: NonceStore, limiter: RateLimiter) -> None:
+    def __init__(self, db: Database, lookup: KeyLookup, nonces: NonceStore, limiter: RateLimiter) -> None:
         self._db = db
         self._lookup = lookup
         self._nonces = nonces
         self._limiter = limiter
-        self._cache: dict[str, tuple[float, Credential | None]] = {}
 
-    async def check(self, request: web.Request, body_sha256: str) -> Principal:
-        headers = request.headers
-        missing = [h for h in (KEY_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER) if not headers.get(h)]
-        if missing:
-            raise _fail(f"missing {', '.join(missing)}: every /v1 request must be signed")
-        key_id, ts, nonce, signature = (headers[KEY_HEADER], headers[TIMESTAMP_HEADER], headers[NONCE_HEADER],
-                                        headers[SIGNATURE_HEADER])
-        try:
-            timestamp = int(ts)
-        except ValueError:
-            raise _fail(f"{TIMESTAMP_HEADER} must be Unix seconds") from None
-        skew = abs(time.time() - timestamp)
-        if skew > MAX_SKEW_SECONDS:
-            raise _fail(f"{TIMESTAMP_HEADER} is {skew:.0f} s from the server clock (at most {MAX_SKEW_SECONDS})")
-        if not NONCE_RE.match(nonce):
-            raise _fail(f"{NONCE_HEADER} must be 16 to 64 characters [A-Za-z0-9_-]")
-        credential = await self._credential(key_id)
-        if credential is None:
+    async def admit(self, request: web.Request) -> SignedRequest:
+        key_id, ts, nonce, signature = _signed_headers(request)
+        async with self._db.read() as conn:
+            found = await self._lookup(conn, key_id, nonce)
+        if found.credential is None:
             raise _fail("unknown or revoked API key")
-        enterprise_id, secrets = credential
-        path = request.raw_path
-        if not any(signature_matches_digest(s, signature, request.method, path, ts, nonce, body_sha256)
-                   for s in secrets):
-            raise _fail("signature does not match (check the secret, the path with query, and the body hash)")
+        if found.nonce_used:
+            raise _fail(f"{NONCE_HEADER} was already used: a replayed request")
+        encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise EncodedBody("send the body as is (no Content-Encoding, or identity): the signature covers the "
+                              "bytes sent, and a signed body is never decompressed")
+        enterprise_id, secrets = found.credential
         wait = self._limiter.take(enterprise_id)
         if wait is not None:
             raise RateLimited(wait)
-        if not await self._nonces.claim(key_id, nonce, timestamp):
-            raise _fail(f"{NONCE_HEADER} was already used: a replayed request")
-        return Principal(kind="oem", role="oem", key_id=key_id, enterprise_id=enterprise_id)
-
-    async def _credential(self, key_id: str) -> Credential | None:
-        now = time.monotonic()
-        cached = self._cache.get(key_id)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        async with self._db.read() as conn:
-            credential = await self._lookup(conn, key_id)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[key_id] = (now + _CACHE_SECONDS, credential)
-        return credential
+        return SignedRequest(Principal(kind="oem", role="oem", key_id=key_id, enterprise_id=enterprise_id),
+                             tuple(secrets), request.method, request.raw_path, ts, nonce, signature, self._nonces)

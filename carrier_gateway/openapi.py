@@ -46,8 +46,9 @@ _ERROR_TEXT = {
     404: "Not found (or belongs to another enterprise)",
     409: "Conflicts with the current state",
     413: "Body too large",
+    415: "Unsupported media type or content encoding",
     422: "Body or query does not match the schema, or breaks a rule",
-    429: "Rate limit exceeded; see Retry-After",
+    429: "A rate or concurrency limit is exceeded; see Retry-After",
     503: "Not ready",
 }
 
@@ -57,7 +58,7 @@ SECURITY_SCHEMES = {
     "opsBearer": {"type": "http", "scheme": "bearer", "description": "ops token from `carrier token create`"},
     "carrierKey": {"type": "apiKey", "in": "header", "name": "X-Carrier-Key", "description": "API key id"},
     "carrierTimestamp": {"type": "apiKey", "in": "header", "name": "X-Carrier-Timestamp",
-                         "description": "Unix seconds; at most 300 s from the server clock"},
+                         "description": "Unix seconds, 1 to 12 ASCII digits; at most 300 s from the server clock"},
     "carrierNonce": {"type": "apiKey", "in": "header", "name": "X-Carrier-Nonce",
                      "description": "16-64 characters [A-Za-z0-9_-], single use"},
     "carrierSignature": {
@@ -130,6 +131,10 @@ def build_spec(endpoints: list[Endpoint], *, version: str) -> dict[str, Any]:
             errors.add(422)
         if ep.auth != "none":
             errors.add(401)
+        if ep.auth == "oem":  # every signed request: the enterprise's rate, and no Content-Encoding
+            errors |= {415, 429}
+        if ep.body is not None or ep.body_media_type:
+            errors.add(413)
         if ep.roles:
             errors.add(403)
         for status in sorted(errors):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
-import time
 
 from aiohttp import web
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.db import Database
-from carrier_gateway.routing import Principal, Unauthenticated
+from carrier_gateway.principal import Principal
+from carrier_gateway.routing import Admitted, Unauthenticated
 from carrier_gateway.tables import ops_tokens
 from numbering.dbtypes import utcnow
 from numbering.errors import Invalid, NotFound
@@ -20,7 +20,6 @@ from provisioning.audit.trail import Event, record
 
 ROLES = ("ops", "auditor", "regulator")
 TOKEN_PREFIX = "cop_"
-_CACHE_SECONDS = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,34 +76,20 @@ async def list_tokens(conn: AsyncConnection) -> list[dict[str, object]]:
 
 
 class OpsAuthenticator:
-    """Checks ``Authorization: Bearer`` against the token table, with a short cache."""
+    """Checks ``Authorization: Bearer`` against the token table on every request (a unique
+    index read): a revoked token stops at once in every process. The body plays no part."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def check(self, request: web.Request, _body_sha256: str) -> Principal:
+    async def admit(self, request: web.Request) -> Admitted:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("an ops token is required: Authorization: Bearer <token>")
-        digest = _hash(token.strip())
-        now = time.monotonic()
-        cached = self._cache.get(digest)
-        if cached is None or cached[0] < now:
-            async with self._db.read() as conn:
-                row = (
-                    await conn.execute(
-                        select(ops_tokens.c.id, ops_tokens.c.role).where(
-                            ops_tokens.c.token_hash == digest, ops_tokens.c.revoked_at.is_(None)
-                        )
-                    )
-                ).first()
-            principal = Principal(kind="ops", role=row.role, key_id=str(row.id)) if row else None
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            cached = (now + _CACHE_SECONDS, principal)
-            self._cache[digest] = cached
-        if cached[1] is None:
+        async with self._db.read() as conn:
+            found = await token_role(conn, token)
+        if found is None:
             raise Unauthenticated("the ops token is unknown or revoked")
-        return cached[1]
+        token_id, role = found
+        return Admitted(Principal(kind="ops", role=role, key_id=str(token_id)))

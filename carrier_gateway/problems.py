@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from carrier_gateway.jsonio import PROBLEM_JSON, json_response
 from carrier_gateway.principal import REQUEST_ID
+from carrier_gateway.ratelimit import retry_after_header
 from numbering.errors import DomainError
 
 _HTTP_CODES = {
@@ -20,6 +21,7 @@ _HTTP_CODES = {
     409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
+    417: "EXPECTATION_FAILED",
     422: "SCHEMA_INVALID",
     429: "RATE_LIMITED",
     500: "INTERNAL_ERROR",
@@ -58,6 +60,9 @@ def problem(
 def from_domain(exc: DomainError, request: web.Request) -> web.Response:
     errors = getattr(exc, "errors", None)
     headers = getattr(exc, "headers", None)
+    retry_after: float | None = getattr(exc, "retry_after", None)  # a 429's wait, in seconds
+    if retry_after is not None:
+        headers = {**(headers or {}), "Retry-After": retry_after_header(retry_after)}
     return problem(exc.status, exc.title, exc.detail, code=exc.code, errors=errors, request=request, headers=headers)
 
 

@@ -8,13 +8,14 @@ records, so the published schema cannot drift from what the handlers validate.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import tempfile
 from collections.abc import Awaitable, Callable
 from typing import IO, Any, Literal, Protocol
 
-from aiohttp import web
+from aiohttp import HttpVersion11, web
 from pydantic import BaseModel, ValidationError
 
 from carrier_gateway.principal import PRINCIPAL, Principal
@@ -63,12 +64,40 @@ class Call:
 Handler = Callable[[web.Request, Call], Awaitable[web.StreamResponse]]
 
 
+class Admission(Protocol):
+    """A caller the headers let in; ``confirm`` checks the body against them (a signature
+    over its hash) before the handler sees any of it."""
+
+    principal: Principal
+
+    async def confirm(self, body_sha256: str) -> Principal: ...
+
+
 class Authenticator(Protocol):
-    async def check(self, request: web.Request, body_sha256: str) -> Principal: ...
+    async def admit(self, request: web.Request) -> Admission:
+        """Decide from the headers alone (no body byte read yet): raise to refuse."""
+        ...
+
+
+class UploadSlots(Protocol):
+    def hold(self, key_id: str) -> contextlib.AbstractContextManager[None]:
+        """One of the caller's upload slots for a streamed body, or raise to refuse."""
+        ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Admitted:
+    """An admission the headers settle on their own (a bearer token): the body adds nothing."""
+
+    principal: Principal
+
+    async def confirm(self, body_sha256: str) -> Principal:
+        return self.principal
 
 
 OPS_AUTHENTICATOR = web.AppKey("ops_authenticator", Authenticator)
 OEM_AUTHENTICATOR = web.AppKey("oem_authenticator", Authenticator)
+UPLOAD_SLOTS = web.AppKey("upload_slots", UploadSlots)
 MAX_STREAM_BYTES = web.AppKey("max_stream_bytes", int)
 _SPOOL_IN_MEMORY = 4 * 1024 * 1024
 
@@ -129,33 +158,65 @@ class Router:
 
 def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
-        raw = b""
-        stream = None
-        if ep.body_media_type is not None:
-            stream, digest = await spool_body(request, request.app[MAX_STREAM_BYTES])
-        else:
-            if ep.body is not None or ep.auth == "oem":
-                raw = await request.read()
-            digest = hashlib.sha256(raw).hexdigest()
-        try:
+        admission = await _admit(ep, request)
+        with contextlib.ExitStack() as held:
+            slots = request.app.get(UPLOAD_SLOTS)
+            if ep.body_media_type is not None and admission is not None and slots is not None:
+                held.enter_context(slots.hold(admission.principal.key_id))
+            raw, stream, digest = await _receive(ep, request)
+            if stream is not None:
+                held.callback(stream.close)
             principal: Principal | None = None
-            if ep.auth != "none":
-                key = OPS_AUTHENTICATOR if ep.auth == "ops" else OEM_AUTHENTICATOR
-                authenticate = request.app.get(key)
-                if authenticate is None:
-                    raise Unauthenticated("this API is not enabled")
-                principal = await authenticate.check(request, digest)
+            if admission is not None:
+                principal = await admission.confirm(digest)
                 request[PRINCIPAL] = principal
-                if ep.roles and principal.role not in ep.roles:
-                    raise RoleForbidden(principal.role, ep.roles)
             call = Call(principal=principal, raw_body=raw, stream=stream)
             return await _validated(ep, request, call)
-        finally:
-            if stream is not None:
-                stream.close()
 
     handle.__name__ = ep.operation_id
     return handle
+
+
+async def _admit(ep: Endpoint, request: web.Request) -> Admission | None:
+    """Who is asking, from the headers alone: a refusal here is answered before any byte of
+    the body is read (and the connection then closed, see ``app.create_app``)."""
+    if ep.auth == "none":
+        return None
+    authenticator = request.app.get(OPS_AUTHENTICATOR if ep.auth == "ops" else OEM_AUTHENTICATOR)
+    if authenticator is None:
+        raise Unauthenticated("this API is not enabled")
+    admission = await authenticator.admit(request)
+    if ep.roles and admission.principal.role not in ep.roles:
+        raise RoleForbidden(admission.principal.role, ep.roles)
+    return admission
+
+
+async def _receive(ep: Endpoint, request: web.Request) -> tuple[bytes, IO[bytes] | None, str]:
+    """The body (raw, or spooled for streamed endpoints) and its SHA-256."""
+    if ep.body_media_type is not None:
+        await _continue(request)
+        stream, digest = await spool_body(request, request.app[MAX_STREAM_BYTES])
+        return b"", stream, digest
+    raw = b""
+    if ep.body is not None or ep.auth == "oem":
+        await _continue(request)
+        raw = await request.read()
+    return raw, None, hashlib.sha256(raw).hexdigest()
+
+
+async def _expect_later(request: web.Request) -> None:
+    """aiohttp answers ``Expect: 100-continue`` as soon as the headers arrive; here
+    ``_continue`` answers it once they are accepted, so a refused client never sends its body."""
+
+
+async def _continue(request: web.Request) -> None:
+    expect = request.headers.get("Expect")
+    if expect is None or request.version != HttpVersion11:
+        return
+    if expect.lower() != "100-continue":
+        raise web.HTTPExpectationFailed(text="the only expectation understood is Expect: 100-continue")
+    await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    request.writer.output_size = 0  # as aiohttp does: the interim answer is not the response
 
 
 async def _validated(ep: Endpoint, request: web.Request, call: Call) -> web.StreamResponse:
@@ -199,7 +260,8 @@ def mount(app: web.Application, routers: list[Router]) -> list[Endpoint]:
     endpoints: list[Endpoint] = []
     for router in routers:
         for ep in router.endpoints:
-            app.router.add_route(ep.method, ep.path, _dispatch(ep), name=ep.operation_id)
+            app.router.add_route(ep.method, ep.path, _dispatch(ep), name=ep.operation_id,
+                                 expect_handler=_expect_later)
             endpoints.append(ep)
     return endpoints
 

@@ -27,8 +27,16 @@ class Settings:
     master_key_path: str = "carrier.key"
     #: largest JSON request body accepted, bytes (JSON Lines jobs stream past this)
     max_body_bytes: int = 4 * 1024 * 1024
-    #: largest JSON Lines back-registration upload, bytes
+    #: largest JSON Lines back-registration upload (one job), bytes
     max_job_bytes: int = 512 * 1024 * 1024
+    #: most lines (physical, blank ones included) in one job
+    max_job_lines: int = 1_000_000
+    #: most jobs of one enterprise not yet fully ingested (RECEIVING, RECEIVED, INGESTING)
+    max_open_jobs: int = 10
+    #: most error lines whose details a job keeps in its results
+    max_error_lines_per_job: int = 10_000
+    #: most uploads one API key may be sending at once, per process
+    max_uploads_per_key: int = 2
     #: seconds to let in-flight requests finish on SIGINT/SIGTERM
     shutdown_timeout: float = 30.0
     #: background verification workers per process (0 disables them)
@@ -36,6 +44,8 @@ class Settings:
     #: OEM requests per second per enterprise (token bucket); 0 disables the limit
     rate_limit_per_second: float = 1000.0
     rate_limit_burst: int = 2000
+    #: seconds between a serve process's heartbeats (its share of the rate limit follows them)
+    heartbeat_seconds: float = 2.0
     #: verification policy (see provisioning.registrations.policy)
     min_holder_age: int = 16
     max_cards_per_document: int = 5
@@ -62,10 +72,15 @@ class Settings:
         "master_key_path": "CARRIER_MASTER_KEY_FILE",
         "max_body_bytes": "CARRIER_MAX_BODY_BYTES",
         "max_job_bytes": "CARRIER_MAX_JOB_BYTES",
+        "max_job_lines": "CARRIER_MAX_JOB_LINES",
+        "max_open_jobs": "CARRIER_MAX_OPEN_JOBS",
+        "max_error_lines_per_job": "CARRIER_MAX_ERROR_LINES_PER_JOB",
+        "max_uploads_per_key": "CARRIER_MAX_UPLOADS_PER_KEY",
         "shutdown_timeout": "CARRIER_SHUTDOWN_TIMEOUT",
         "workers": "CARRIER_WORKERS",
         "rate_limit_per_second": "CARRIER_RATE_LIMIT",
         "rate_limit_burst": "CARRIER_RATE_BURST",
+        "heartbeat_seconds": "CARRIER_HEARTBEAT_SECONDS",
         "sqlite_synchronous": "CARRIER_SQLITE_SYNCHRONOUS",
         "min_holder_age": "CARRIER_MIN_HOLDER_AGE",
         "max_cards_per_document": "CARRIER_MAX_CARDS_PER_DOCUMENT",
@@ -104,6 +119,12 @@ class Settings:
             raise SettingsError("CARRIER_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
         if self.workers < 0:
             raise SettingsError("workers must be 0 or more")
+        for name in ("max_job_bytes", "max_job_lines", "max_open_jobs", "max_error_lines_per_job",
+                     "max_uploads_per_key"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{self._ENV[name]} must be 1 or more")
+        if not self.heartbeat_seconds > 0:
+            raise SettingsError("CARRIER_HEARTBEAT_SECONDS must be more than 0")
         if self.job_lease_seconds < 1:
             raise SettingsError("CARRIER_JOB_LEASE_SECONDS must be 1 or more")
         if self.max_error_lines_per_job < 0:

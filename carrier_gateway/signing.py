@@ -20,7 +20,13 @@ TIMESTAMP_HEADER = "X-Carrier-Timestamp"
 NONCE_HEADER = "X-Carrier-Nonce"
 SIGNATURE_HEADER = "X-Carrier-Signature"
 MAX_SKEW_SECONDS = 300
-NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Header formats, anchored at both ends (\Z: no trailing newline either). int() alone would
+# take "+1796000638", "1796_000638" or non-ASCII digits, and a non-ASCII signature cannot
+# even be compared.
+KEY_RE = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
+TIMESTAMP_RE = re.compile(r"\A[0-9]{1,12}\Z")
+NONCE_RE = re.compile(r"\A[A-Za-z0-9_-]{16,64}\Z")
+SIGNATURE_RE = re.compile(r"\A[0-9A-Fa-f]{64}\Z")
 
 
 def string_to_sign(method: str, path_with_query: str, timestamp: str, nonce: str, body: bytes) -> str:

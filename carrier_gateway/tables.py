@@ -1,4 +1,4 @@
-"""Tables owned by the service layer: ops API tokens."""
+"""Tables owned by the service layer: ops API tokens, OEM request nonces, serve processes."""
 
 from __future__ import annotations
 
@@ -28,4 +28,14 @@ oem_nonces = Table(
     Column("key_id", String(64), primary_key=True),
     Column("nonce", String(64), primary_key=True),
     Column("expires_at", BigInteger, nullable=False, index=True),  # Unix seconds
+)
+
+#: One row per running `carrier serve` process, refreshed every few seconds (its heartbeat):
+#: limits that hold for the whole service, such as an enterprise's request rate, are split
+#: between the processes seen alive (see carrier_gateway.fleet).
+serve_processes = Table(
+    "serve_processes",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("seen_ms", BigInteger, nullable=False),  # Unix milliseconds of the last heartbeat
 )

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from carrier_gateway.appkeys import DB, OPENAPI
 from carrier_gateway.db import DatabaseError
+from carrier_gateway.fleet import FLEET
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.metrics import METRICS
 from carrier_gateway.migrate import schema_state
@@ -51,11 +52,13 @@ async def healthz(request: web.Request, call: Call) -> web.Response:
     return json_response({"status": "ok"})
 
 
-@router.get("/readyz", summary="Readiness: the database answers and its schema is current",
+@router.get("/readyz", summary="Readiness: the database answers, its schema is current, this process is counted",
             response=Ready, errors=(503,),
-            description="`schema_revision` lists the head revision of each table branch.",
+            description="`schema_revision` lists the head revision of each table branch. A process that has "
+                        "just started is not ready until every other running process counts it (at most two "
+                        "heartbeats, `CARRIER_HEARTBEAT_SECONDS`): until then it has no share of the rate limits.",
             response_example={"status": "ready", "database": "postgresql", "schema_revision": (
-                "audit_0001,backfill_0001,cards_0001,enterprises_0001,gateway_0002,jobs_0002,numbering_0001,"
+                "audit_0001,backfill_0001,cards_0001,enterprises_0001,gateway_0003,jobs_0002,numbering_0001,"
                 "outbox_0001,registrations_0001")})
 async def readyz(request: web.Request, call: Call) -> web.Response:
     db = request.app[DB]
@@ -69,6 +72,10 @@ async def readyz(request: web.Request, call: Call) -> web.Response:
                        (f"database schema is at {state.revision or 'nothing'}, expected {state.head}: "
                         "run `carrier init`"),
                        code="SCHEMA_OUTDATED", request=request)
+    if request.app[FLEET].share() <= 0:
+        return problem(503, "Not ready", "this process is joining the others (or its heartbeat is failing): it "
+                       "takes its share of the request rate limits within two heartbeats",
+                       code="JOINING", request=request)
     return json_response({"status": "ready", "database": db.dialect, "schema_revision": state.revision})
 
 

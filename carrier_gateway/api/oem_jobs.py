@@ -14,7 +14,7 @@ from carrier_gateway.api.job_models import (
     JobResultLine,
     ResultsQuery,
 )
-from carrier_gateway.appkeys import DB, KEYRING
+from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
 from carrier_gateway.background import WORKERS
 from carrier_gateway.jobs_worker import JOBS
 from carrier_gateway.jsonio import dumps, json_response
@@ -22,7 +22,7 @@ from carrier_gateway.principal import REQUEST_ID
 from carrier_gateway.routing import Call, Router
 from numbering.errors import DomainError
 from provisioning.audit.trail import actor_of
-from provisioning.jobs.receive import receive_job
+from provisioning.jobs.receive import JobLimits, receive_job
 from provisioning.jobs.views import check_job, job_view, result_page
 
 router = Router("OEM: jobs")
@@ -56,15 +56,23 @@ def _enterprise(call: Call) -> int:
                 "Each line then stands or falls alone: a line that is not a valid record gets SCHEMA_INVALID "
                 "errors in the results and stores nothing; a valid one becomes a PENDING registration, verified "
                 "in the background. A record accepted before (by any push or job) is not stored twice: its line "
-                "points at the first registration. A body with no record is a 422; past the size limit, 413.",
+                "points at the first registration. A body with no record is a 422. Limits, each refused with "
+                "nothing kept: the body's bytes and lines (`413`); the enterprise's jobs not yet ingested, and "
+                "this key's uploads in progress at once (`429` with `Retry-After`). The body is sent as is "
+                "(a `Content-Encoding` is a `415`). A refusal that the headers decide (a bad key, timestamp or "
+                "nonce, the rate or upload limit) is answered before the body is read, and the connection "
+                "closed; with `Expect: 100-continue` the body is not even sent.",
 )
 async def upload_registration_job(request: web.Request, call: Call) -> web.Response:
     if request.content_type not in _LINE_TYPES:
         raise UnsupportedMediaType(f"send the records as {NDJSON} (one JSON object per line), "
                                    f"not {request.content_type}")
     assert call.stream is not None and call.principal is not None
+    settings = request.app[SETTINGS]
+    limits = JobLimits(max_lines=settings.max_job_lines, max_bytes=settings.max_job_bytes,
+                       max_open=settings.max_open_jobs)
     job = await receive_job(request.app[DB].write, request.app[KEYRING], _enterprise(call), call.stream,
-                            actor=actor_of("oem", call.principal.key_id))
+                            actor=actor_of("oem", call.principal.key_id), limits=limits)
     request.app[WORKERS].wake(JOBS)
     return json_response({**job, "status": "RECEIVED"}, status=202, headers={"Location": f"/v1/jobs/{job['job_id']}"})
 

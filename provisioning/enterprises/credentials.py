@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
@@ -138,18 +138,29 @@ async def list_keys(conn: AsyncConnection, enterprise_id: int, *, key_id: str | 
                     r.replaced_by, r.revoked_at) for r in rows]
 
 
-def _usable(now: dt.datetime) -> Any:
+def _usable(now: Any) -> Any:  # a datetime, or a bound parameter
     return (api_keys.c.revoked_at.is_(None)) & or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > now)
+
+
+#: ``(enterprise_id, secret_enc)`` of a key if it is usable; parameters ``key_id`` and
+#: ``now``. A request verifier reads it on every request (a primary-key read), so a
+#: revocation holds at once in every process; it may add columns of its own to the same
+#: read. Built once: a request does not pay for building the statement.
+USABLE_KEY = select(api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
+    api_keys.c.key_id == bindparam("key_id"), _usable(bindparam("now")))
+
+
+def open_secret(keyring: Keyring, key_id: str, secret_enc: str) -> str:
+    return keyring.decrypt(secret_enc, _context(key_id))
 
 
 async def resolve_key(conn: AsyncConnection, keyring: Keyring, key_id: str, *,
                       now: dt.datetime | None = None) -> ActiveKey | None:
-    """The enterprise and secret behind a usable key id (for request signatures), or None."""
-    row = (await conn.execute(select(api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
-        api_keys.c.key_id == key_id, _usable(now or utcnow())))).first()
+    """The enterprise and secret behind a usable key id, or None."""
+    row = (await conn.execute(USABLE_KEY, {"key_id": key_id, "now": now or utcnow()})).first()
     if row is None:
         return None
-    return ActiveKey(key_id, row.enterprise_id, keyring.decrypt(row.secret_enc, _context(key_id)))
+    return ActiveKey(key_id, row.enterprise_id, open_secret(keyring, key_id, row.secret_enc))
 
 
 async def signing_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: int, *,
@@ -160,10 +171,4 @@ async def signing_key(conn: AsyncConnection, keyring: Keyring, enterprise_id: in
         .order_by(api_keys.c.expires_at.is_not(None), api_keys.c.created_at.desc()).limit(1))).first()
     if row is None:
         return None
-    return ActiveKey(row.key_id, enterprise_id, keyring.decrypt(row.secret_enc, _context(row.key_id)))
-
-
-async def credential_for(conn: AsyncConnection, keyring: Keyring, key_id: str) -> tuple[int, list[str]] | None:
-    """``(enterprise id, [secret])`` for a usable key id, the shape request verifiers take."""
-    active = await resolve_key(conn, keyring, key_id)
-    return (active.enterprise_id, [active.secret]) if active else None
+    return ActiveKey(row.key_id, enterprise_id, open_secret(keyring, row.key_id, row.secret_enc))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,9 +12,22 @@ from aiohttp.test_utils import TestClient, TestServer
 from carrier_gateway.app import create_app
 from carrier_gateway.settings import Settings
 
+#: a guard, not a measure: how long a process may take to become ready before a test fails
+READY_GUARD_SECONDS = 60.0
+
 
 @contextlib.asynccontextmanager
 async def app_client(db_url: str, **settings: Any) -> AsyncIterator[TestClient]:
     app = create_app(Settings.load(environ={}, database_url=db_url, **settings))
     async with TestClient(TestServer(app)) as client:
         yield client
+
+
+async def until_ready(client: TestClient) -> None:
+    """Wait until /readyz answers 200: a process started beside another one on the same
+    database takes its share of the rate limits only then (carrier_gateway.fleet)."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + READY_GUARD_SECONDS
+    while (resp := await client.get("/readyz")).status != 200:
+        assert loop.time() < give_up, f"not ready: {await resp.text()}"
+        await asyncio.sleep(0.05)

@@ -24,3 +24,22 @@ def test_bad_values_are_named(var: str, value: str) -> None:
     with pytest.raises(SettingsError) as err:
         Settings.load(environ={var: value})
     assert var in str(err.value) or "port" in str(err.value)
+
+
+def test_upload_and_fleet_bounds_come_from_the_environment() -> None:
+    env = {"CARRIER_MAX_JOB_LINES": "500", "CARRIER_MAX_OPEN_JOBS": "3", "CARRIER_MAX_UPLOADS_PER_KEY": "1",
+           "CARRIER_MAX_ERROR_LINES_PER_JOB": "50", "CARRIER_HEARTBEAT_SECONDS": "0.5"}
+    s = Settings.load(environ=env)
+    assert (s.max_job_lines, s.max_open_jobs, s.max_uploads_per_key, s.max_error_lines_per_job) == (500, 3, 1, 50)
+    assert s.heartbeat_seconds == 0.5
+    defaults = Settings.load(environ={})
+    assert (defaults.max_uploads_per_key, defaults.max_error_lines_per_job) == (2, 10_000)
+
+
+@pytest.mark.parametrize(("var", "value"), [("CARRIER_MAX_JOB_LINES", "0"), ("CARRIER_MAX_OPEN_JOBS", "-1"),
+                                             ("CARRIER_MAX_UPLOADS_PER_KEY", "0"), ("CARRIER_HEARTBEAT_SECONDS", "0"),
+                                             ("CARRIER_HEARTBEAT_SECONDS", "nan")])
+def test_bounds_below_one_are_refused_naming_the_variable(var: str, value: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        Settings.load(environ={var: value})
+    assert var in str(err.value)

@@ -46,3 +46,16 @@ def test_token_bucket_allows_burst_then_limits_per_key() -> None:
 def test_zero_rate_disables_the_limit() -> None:
     limiter = RateLimiter(rate_per_second=0, burst=1)
     assert all(limiter.take(1, now=0.0) is None for _ in range(100))
+
+
+def test_a_process_takes_its_share_of_rate_and_burst() -> None:
+    share = [0.0]
+    limiter = RateLimiter(rate_per_second=10, burst=6, share=lambda: share[0], unshared_wait=2.0)
+    assert limiter.take(1, now=0.0) == 2.0  # no share yet (joining): wait for the next heartbeat
+    share[0] = 0.5  # rate 5/s, burst 3
+    assert [limiter.take(1, now=0.0) for _ in range(4)] == [None, None, None, pytest.approx(0.2)]
+    share[0] = 1.0  # a peer left: the time before is refilled at the old, lower rate only
+    assert limiter.take(1, now=0.1) == pytest.approx(0.05)
+    share[0] = 0.25  # peers joined: the bucket shrinks to 1.5 at once, whatever it held
+    assert limiter.take(1, now=100.0) is None
+    assert limiter.take(1, now=100.0) == pytest.approx(0.2)
