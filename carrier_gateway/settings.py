@@ -33,7 +33,8 @@ class Settings:
     max_job_lines: int = 1_000_000
     #: most jobs of one enterprise not yet fully ingested (RECEIVING, RECEIVED, INGESTING)
     max_open_jobs: int = 10
-    #: most error lines whose details a job keeps in its results
+    #: most error lines whose details a job keeps in its results; past it the job counts
+    #: them (errors_dropped) instead of storing each
     max_error_lines_per_job: int = 10_000
     #: most uploads one API key may be sending at once, per process
     max_uploads_per_key: int = 2
@@ -55,8 +56,6 @@ class Settings:
     verify_batch_size: int = 500
     #: seconds a claimed job chunk stays with its ingesting worker before another may take it
     job_lease_seconds: int = 60
-    #: error lines kept in one job's results; past it the job counts them (errors_dropped)
-    max_error_lines_per_job: int = 10_000
     #: sandbox identity authority fault injection: added latency (s) and failure rate (0-1)
     authority_latency: float = 0.0
     authority_failure_rate: float = 0.0
@@ -88,7 +87,6 @@ class Settings:
         "verify_lease_seconds": "CARRIER_VERIFY_LEASE_SECONDS",
         "verify_batch_size": "CARRIER_VERIFY_BATCH_SIZE",
         "job_lease_seconds": "CARRIER_JOB_LEASE_SECONDS",
-        "max_error_lines_per_job": "CARRIER_MAX_ERROR_LINES_PER_JOB",
         "authority_latency": "CARRIER_AUTHORITY_LATENCY",
         "authority_failure_rate": "CARRIER_AUTHORITY_FAILURE_RATE",
         "log_level": "CARRIER_LOG_LEVEL",
@@ -127,8 +125,6 @@ class Settings:
             raise SettingsError("CARRIER_HEARTBEAT_SECONDS must be more than 0")
         if self.job_lease_seconds < 1:
             raise SettingsError("CARRIER_JOB_LEASE_SECONDS must be 1 or more")
-        if self.max_error_lines_per_job < 0:
-            raise SettingsError("CARRIER_MAX_ERROR_LINES_PER_JOB must be 0 or more")
         if not 0.0 <= self.authority_failure_rate <= 1.0:
             raise SettingsError("CARRIER_AUTHORITY_FAILURE_RATE must be between 0 and 1")
         try:
