@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from numbering.errors import Invalid
+
+_APN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+def check_apn(apn: object) -> str:
+    """An APN network identifier, lowercased: dot-separated DNS labels (letters, digits,
+    inner hyphens), 1 to 63 characters in all. The one rule for pools and enterprises.
+
+    >>> check_apn(" IoV.Carrier ")
+    'iov.carrier'
+    """
+    text = apn.strip().lower() if isinstance(apn, str) else ""
+    if not 1 <= len(text) <= 63 or not _APN.match(text):
+        raise Invalid(f"{str(apn)[:80]!r} is not an APN (dot-separated labels of letters, digits and hyphens, "
+                      "at most 63 characters)", field="apn")
+    return text
 
 
 def positive(value: object, field: str) -> int:

@@ -10,7 +10,6 @@ Static addresses for cards: :mod:`numbering.addresses`, re-exported here.
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -18,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering import checks, poolfree, profile
 from numbering.addresses import assign_addresses, release_addresses
-from numbering.checks import positive
+from numbering.checks import check_apn, positive
 from numbering.errors import Conflict, Exhausted, Invalid, NotFound
 from numbering.freelists import PREFIX_FREE
 from numbering.ipspace import V4_OFFSET, WIDTH, Network, cidr_text, from_key, parse_network, to_key, usable
@@ -28,7 +27,6 @@ from numbering.tables import addresses, pools, prefix_free, prefixes
 __all__ = ["Prefix", "add_pool", "allocate_prefix", "assign_addresses", "find_prefix", "release_addresses",
            "release_prefix"]
 
-_APN = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,12 +39,6 @@ class Prefix:
     last: int
 
 
-def check_apn(apn: str) -> str:
-    """An APN network identifier: dot-separated labels of letters, digits and hyphens."""
-    if not 1 <= len(apn) <= 63 or not _APN.match(apn):
-        raise Invalid(f"{apn!r} is not an APN (labels of letters, digits and hyphens, at most 63 characters)",
-                      field="apn")
-    return apn.lower()
 
 
 def _network(text: str, field: str) -> Network:

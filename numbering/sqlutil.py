@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -68,3 +69,19 @@ async def lock_names(conn: AsyncConnection, names: Iterable[str]) -> None:
     keys = sorted({_lock_key(name) for name in names})
     if keys:
         await conn.execute(_LOCK_SQL, {"keys": keys})
+
+
+#: opens one transaction (``Database.write``, ``Database.read``...) for code that runs several
+UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+
+T = TypeVar("T")
+
+
+def chunked(items: Sequence[T], size: int = 400) -> Iterator[list[T]]:
+    """``items`` in slices of at most ``size`` (an IN list that every backend takes).
+
+    >>> list(chunked([1, 2, 3], 2))
+    [[1, 2], [3]]
+    """
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from carrier_gateway.commands.base import CarrierCommand, emit, run
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database
+from numbering.clock import CHINA
 from provisioning.audit import formats, query
 from provisioning.audit.tables import audit_log
 from provisioning.audit.trail import Event, record
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 WHEN = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
 
 

@@ -11,11 +11,10 @@ import click
 from carrier_gateway.commands.base import CarrierGroup, CliFailure, emit, keyring, run
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database
+from numbering.clock import CHINA
 from numbering.dbtypes import utcnow
 from provisioning.retention import rules
 from provisioning.retention.purge import Retention
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 @click.group("retention", cls=CarrierGroup)

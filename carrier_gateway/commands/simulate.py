@@ -21,10 +21,10 @@ from carrier_gateway.simulate.progress import Progress
 from carrier_gateway.simulate.provision import NotEmpty
 from carrier_gateway.simulate.render import render
 from carrier_gateway.simulate.run import Options, simulate
+from numbering.clock import CHINA
 from provisioning.privacy.keyring import ENV_VAR, new_keyring, write_keyring
 from provisioning.simulation.plan import Params
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 KEY_FILE_VAR = "CARRIER_MASTER_KEY_FILE"
 URL_VAR = "CARRIER_DATABASE_URL"
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import UnitOfWork
 from provisioning.audit.tables import audit_head, audit_log
 
-UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 FIELDS = ("seq", "at", "actor", "action", "object_type", "object_id", "enterprise_id", "detail", "prev_hash",
           "hash")
 

@@ -14,7 +14,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.errors import Invalid, NotFound
-from numbering.sqlutil import lock_names
+from numbering.sqlutil import chunked, lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.backfill.tables import backfill_cards
 from provisioning.cards.tables import cards
@@ -46,15 +46,10 @@ def normalize(iccids: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
-
-
 async def _present(conn: AsyncConnection, table: Table, iccids: list[str], enterprise_id: int) -> set[str]:
     """Which of ``iccids`` are rows of ``table`` (cards or flags) of this enterprise."""
     found: set[str] = set()
-    for part in _chunks(iccids):
+    for part in chunked(iccids, _CHUNK):
         rows = await conn.execute(select(table.c.iccid).where(table.c.iccid.in_(part),
                                                               table.c.enterprise_id == enterprise_id))
         found.update(r.iccid for r in rows)
@@ -92,7 +87,7 @@ async def unflag_cards(conn: AsyncConnection, enterprise_id: int, iccids: Iterab
     """Remove flags set by mistake; returns how many were removed; audited."""
     wanted = normalize(iccids)
     removed = 0
-    for part in _chunks(wanted):
+    for part in chunked(wanted, _CHUNK):
         result = await conn.execute(delete(backfill_cards).where(backfill_cards.c.iccid.in_(part),
                                                                  backfill_cards.c.enterprise_id == enterprise_id))
         removed += result.rowcount or 0

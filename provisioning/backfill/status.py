@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.clock import CHINA
 from provisioning.backfill.tables import backfill_cards as b
 from provisioning.cards.tables import cards
 from provisioning.registrations.tables import registrations as r
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 MAX_PAGE = 500
 OUTSTANDING_STATUSES = ("PENDING", "REJECTED", "OUTSTANDING")
 

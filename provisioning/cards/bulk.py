@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import chunked
 from provisioning.cards.states import can_transition, explain_transition
 from provisioning.cards.store import Card, card_from_row
 from provisioning.cards.tables import card_history, cards
@@ -42,10 +43,10 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
     found: dict[tuple[int, str], Card] = {}
     for enterprise_id, (iccids, msisdns) in by_enterprise.items():
         queries = [select(cards).where(cards.c.enterprise_id == enterprise_id, cards.c.iccid.in_(part))
-                   for part in _chunks(iccids)]
+                   for part in chunked(sorted(iccids))]
         # the literal state matches the partial unique index on live MSISDNs
         queries += [select(cards).where(cards.c.msisdn.in_(part), _LIVE, cards.c.enterprise_id == enterprise_id)
-                    for part in _chunks(msisdns)]
+                    for part in chunked(sorted(msisdns))]
         for query in queries:
             if for_update:  # in one order, so two lockers of the same cards never wait in a circle
                 query = query.order_by(cards.c.iccid).with_for_update()
@@ -55,11 +56,6 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
                 if card.state != "TERMINATED":
                     found[(enterprise_id, card.msisdn)] = card
     return found
-
-
-def _chunks(values: set[str], size: int = 400) -> list[list[str]]:
-    ordered = sorted(values)
-    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
 @dataclasses.dataclass

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from itertools import repeat
 from typing import Any
 
@@ -35,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering import iccid, pools, profile, segments, serials
 from numbering.dbtypes import utcnow
 from numbering.errors import Exhausted
+from numbering.sqlutil import UnitOfWork
 from provisioning.audit.trail import Event, record
 from provisioning.cards.errors import OrderComplete, OrderInvalid
 from provisioning.cards.identifiers import iccids, imsis
@@ -48,7 +48,6 @@ MIN_CHUNK = 100
 MAX_CHUNK = 50_000
 MAX_ORDER = 5_000_000
 
-Transaction = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 Progress = Callable[[Order], Any]
 #: picks (and locks) the order whose next chunk to issue, or None
 Pick = Callable[[AsyncConnection], Awaitable[Order | None]]
@@ -133,7 +132,7 @@ async def _issue(conn: AsyncConnection, order: Order, *, actor: str) -> Order:
     return await get_order(conn, order_id)
 
 
-async def issue_chunk(transaction: Transaction, pick: Pick, *, actor: str) -> Order | None:
+async def issue_chunk(transaction: UnitOfWork, pick: Pick, *, actor: str) -> Order | None:
     """One chunk of the order ``pick`` locks, in its own write transaction; None when it
     picks none. An order that runs out of numbers or addresses is STOPPED, with the
     reason, in a second transaction (the failed chunk left nothing behind)."""
@@ -148,7 +147,7 @@ async def issue_chunk(transaction: Transaction, pick: Pick, *, actor: str) -> Or
             return await stop_order(conn, picked.id, exc.detail, actor=actor)
 
 
-async def run_order(transaction: Transaction, order_id: int, *, actor: str,
+async def run_order(transaction: UnitOfWork, order_id: int, *, actor: str,
                     progress: Progress | None = None) -> Order:
     """Resume the order if STOPPED, then issue chunks, each in its own write transaction,
     until it is complete. Exhausted (and the order STOPPED) when resources run out."""
@@ -173,7 +172,7 @@ async def run_order(transaction: Transaction, order_id: int, *, actor: str,
     return order
 
 
-async def issue_cards(transaction: Transaction, enterprise_id: int, count: int, usage: str, *, actor: str,
+async def issue_cards(transaction: UnitOfWork, enterprise_id: int, count: int, usage: str, *, actor: str,
                       static_ip: bool = False, chunk_size: int = DEFAULT_CHUNK,
                       progress: Progress | None = None) -> Order:
     """Create an order and issue it to the end (see ``run_order`` to resume one)."""

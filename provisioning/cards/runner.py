@@ -15,12 +15,13 @@ import socket
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from provisioning.cards.issuance import Transaction, issue_chunk
+from numbering.sqlutil import UnitOfWork
+from provisioning.cards.issuance import issue_chunk
 from provisioning.cards.orders import Order, claim_open
 
 
 class OrderRunner:
-    def __init__(self, write: Transaction, *, actor: str | None = None) -> None:
+    def __init__(self, write: UnitOfWork, *, actor: str | None = None) -> None:
         self.write = write
         self.actor = actor or f"issuer:{socket.gethostname()}:{os.getpid()}"
         self._last = 0  # the order that had the previous chunk: the next chunk goes to the one after it

@@ -30,10 +30,10 @@ import datetime
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat
 from stdnum.iso7064 import mod_11_2
 
+from numbering.clock import CHINA as CHINA_TZ
 from provisioning.documents._text import clean, first_bad, require_length
 
 DIGITS = "0123456789"
-CHINA_TZ = datetime.timezone(datetime.timedelta(hours=8), "CST")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 #: The 34 provincial-level codes of GB/T 2260 that can appear as positions 1-2

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.clock import CHINA
 from numbering.dbtypes import utcnow
 from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
@@ -26,7 +27,6 @@ from provisioning.privacy.keyring import Keyring
 from provisioning.privacy.masking import mask_email, mask_id_number, mask_name, mask_phone
 
 CONTEXT = "enterprise.responsible_person"
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 def as_of(value: dt.date | dt.datetime | None) -> dt.datetime | None:

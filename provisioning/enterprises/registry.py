@@ -10,6 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.checks import check_apn
 from provisioning.audit.trail import Event, record
 from provisioning.documents import uscc as uscc_format
 from provisioning.enterprises.errors import (
@@ -23,7 +24,6 @@ from provisioning.enterprises.tables import enterprises
 
 KINDS = ("OEM", "AGENT")
 Kind = Literal["OEM", "AGENT"]
-_APN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -84,11 +84,6 @@ def check_callback_url(url: str | None) -> str | None:
     return url
 
 
-def _check_apn(apn: str) -> str:
-    apn = apn.strip().lower()
-    if len(apn) > 63 or not _APN.match(apn):
-        raise EnterpriseInvalid("APN must be DNS labels (a-z, 0-9, -) of at most 63 characters", field="apn")
-    return apn
 
 
 async def add_enterprise(
@@ -119,7 +114,7 @@ async def add_enterprise(
     taken = (await conn.execute(select(enterprises.c.id).where(enterprises.c.uscc == values["uscc"]))).scalar()
     if taken is not None:
         raise EnterpriseExists(f"USCC {values['uscc']} is already enterprise {taken}", field="uscc")
-    values["apn"] = _check_apn(apn) if apn else "pending"
+    values["apn"] = check_apn(apn) if apn else "pending"
     new_id = (await conn.execute(insert(enterprises).values(**values).returning(enterprises.c.id))).scalar_one()
     if not apn:
         await conn.execute(update(enterprises).where(enterprises.c.id == new_id).values(apn=default_apn(new_id)))

@@ -21,9 +21,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
-from numbering.sqlutil import insert_ignoring_conflicts
+from numbering.sqlutil import UnitOfWork, insert_ignoring_conflicts
 from provisioning.jobs.lines import decode_chunk, parse_line
-from provisioning.jobs.receive import UnitOfWork, chunk_context
+from provisioning.jobs.receive import chunk_context
 from provisioning.jobs.tables import job_chunks as c
 from provisioning.jobs.tables import job_results, jobs
 from provisioning.privacy.keyring import Keyring

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from typing import IO, Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
+from numbering.sqlutil import UnitOfWork
 from provisioning.audit.trail import Event, record
 from provisioning.jobs.errors import EmptyJob, JobAbandoned, JobTooLarge, TooManyOpenJobs
 from provisioning.jobs.lines import CHUNK_BYTES, CHUNK_LINES, Chunk, LineReader, encode_chunk
@@ -28,7 +27,6 @@ from provisioning.jobs.tables import job_chunks, jobs
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.ids import new_id
 
-UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 #: jobs that still hold chunks to ingest
 OPEN_STATUSES = ("RECEIVING", "RECEIVED", "INGESTING")
 #: PostgreSQL advisory lock class of "counting one enterprise's open jobs" (key 2: its id)

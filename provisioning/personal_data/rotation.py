@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, not_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import UnitOfWork
 from provisioning.personal_data.registry import COLUMNS, SealedColumn
 from provisioning.privacy.keyring import Keyring
 
-UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 NOT_SEALED = "(not sealed)"
 
 

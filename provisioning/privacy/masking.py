@@ -60,11 +60,11 @@ def mask_id_number(number: str | None) -> str | None:
 def mask_name(name: str | None) -> str | None:
     if not name:
         return name
-    shown = visible(name)
+    shown = visible(name).strip()
     if not shown:
         return _STAR  # something was there: say so without showing it
     if shown.isascii():
-        return " ".join(_first(part) for part in shown.split(" "))
+        return " ".join(_first(part) for part in shown.split(" ") if part)
     return _first(shown)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import chunked
 from provisioning.cards.tables import cards
 from provisioning.enterprises.tables import enterprises
 from provisioning.registrations.tables import registrations as r
@@ -47,23 +48,17 @@ class Bindings:
             self.owners[owner].discard(iccid)
 
 
-def _chunks(values: Iterable[str], size: int = 400) -> Iterable[list[str]]:
-    items = sorted(set(values))
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 async def load_bindings(conn: AsyncConnection, vins: Iterable[str], owners: Iterable[str],
                         enterprise_ids: Iterable[int]) -> Bindings:
     live = (r.c.status == "VERIFIED") & (cards.c.state != "TERMINATED")
     joined = r.join(cards, cards.c.iccid == r.c.iccid)
     out = Bindings({}, {}, {})
-    for part in _chunks(vins):
+    for part in chunked(sorted(set(vins))):
         rows = await conn.execute(select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(joined)
                                   .where(live, r.c.vin.in_(part)))
         for row in rows:
             out.bind_vin(row.vin, row.iccid, row.doc_index)
-    for part in _chunks(owners):
+    for part in chunked(sorted(set(owners))):
         rows = await conn.execute(select(r.c.doc_index, r.c.iccid).select_from(joined)
                                   .where(live, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(part)))
         for row in rows:

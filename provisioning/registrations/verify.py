@@ -15,14 +15,14 @@ import os
 import socket
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.clock import CHINA
 from numbering.dbtypes import utcnow
-from numbering.sqlutil import lock_names
+from numbering.sqlutil import UnitOfWork, lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, load_cards, write_drafts
 from provisioning.cards.events import suspended_event
@@ -37,9 +37,6 @@ from provisioning.registrations.policy import Policy
 from provisioning.registrations.records import Subject
 from provisioning.registrations.rules import Checked, check_parts, reason
 from provisioning.registrations.tables import registrations as r
-
-UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclasses.dataclass

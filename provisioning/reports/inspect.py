@@ -5,22 +5,18 @@ the CLI both call these."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import UnitOfWork
 from provisioning.audit.trail import Event, record
 from provisioning.privacy.keyring import Keyring
 from provisioning.reports.document import InspectionReport
 from provisioning.reports.inspection import gather
 from provisioning.reports.render import Rendered, render
 
-#: a read transaction in which every statement sees the same data
-Snapshot = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 
-
-async def inspect(snapshot: Snapshot, keyring: Keyring, *, deadline: dt.date, database: str) -> InspectionReport:
+async def inspect(snapshot: UnitOfWork, keyring: Keyring, *, deadline: dt.date, database: str) -> InspectionReport:
     async with snapshot() as conn:
         return await gather(conn, keyring, deadline=deadline, database=database)
 
@@ -34,7 +30,7 @@ async def record_inspection(conn: AsyncConnection, who: str, report: InspectionR
                               "warnings": len(report.warnings)}))
 
 
-async def produce(snapshot: Snapshot, write: Snapshot, keyring: Keyring, *, who: str, fmt: str, section: str,
+async def produce(snapshot: UnitOfWork, write: UnitOfWork, keyring: Keyring, *, who: str, fmt: str, section: str,
                   deadline: dt.date, database: str) -> tuple[InspectionReport, Rendered]:
     """Gather, render and record one inspection report: what the ops API and the CLI
     each do when asked for one."""

@@ -14,12 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import UnitOfWork
 from provisioning.audit.trail import Event, record
 from provisioning.enterprises import persons
 from provisioning.enterprises.tables import responsible_persons as rp
@@ -29,7 +29,6 @@ from provisioning.registrations.tables import idempotency_keys
 from provisioning.registrations.tables import registrations as r
 from provisioning.retention import rules
 
-UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 KINDS = ("registrations", "responsible_persons")
 PERSON_TOMBSTONE = {"name": "(purged)", "id_number": "", "phone": "", "email": None, "purged": True}
 
