@@ -89,7 +89,7 @@ class _Base:
 
 
 class OemClient(_Base):
-    """Signs every request with the enterprise's key id and secret (CONTRACT.md)."""
+    """Signs every request with the enterprise's key id and secret (docs/oem-api.md#signing)."""
 
     def __init__(self, base_url: str, key_id: str, secret: str, **kw: Any) -> None:
         super().__init__(base_url, **kw)

@@ -1,7 +1,7 @@
 """Webhook delivery: send the outbox's events to each enterprise's callback URL.
 
 One ``step()`` claims due events (leased, so a process that dies mid-delivery loses
-nothing), POSTs each JSON body signed exactly like an OEM request (CONTRACT.md: the
+nothing), POSTs each JSON body signed exactly like an OEM request (docs/oem-api.md#webhooks: the
 enterprise's newest usable key id in ``X-Carrier-Key``, HMAC over ``POST``, the callback
 URL's path with query, timestamp, nonce and the body hash), and settles every event in
 one transaction: a 2xx answer is DELIVERED; anything else (another status, a redirect,

@@ -1,6 +1,6 @@
 """The three Chinese carriers a deployment can simulate, with their codes.
 
-Facts from ../shared/DOMAIN.md: mobile country code 460; the mobile network codes
+Facts (docs/domain.md#numbers): mobile country code 460; the mobile network codes
 (MNC) of each carrier; the ICCID issuer codes (the two digits after ``8986``); and the
 dedicated 13-digit IoT MSISDN prefixes, plus the prefixes reserved for nobody.
 

@@ -29,7 +29,7 @@ class Services(BaseModel):
 
 
 class CardSummary(BaseModel):
-    """A card as CONTRACT.md shapes it (what an OEM sees)."""
+    """A card as the OEM API shapes it (what an OEM sees; docs/oem-api.md#cards)."""
 
     iccid: str
     imsi: str

@@ -1,4 +1,4 @@
-"""`carrier report inspection`: the regulator's inspection report (DOMAIN.md clause 7).
+"""`carrier report inspection`: the regulator's inspection report (docs/cli.md#report-for-the-regulator).
 
 Exit status: 0 when the report holds no violation; 3 when it does (ACTIVE cards without
 a VERIFIED registration, clause 8): the report is still written in full, and one

@@ -1,6 +1,6 @@
 """The simulated OEMs' webhook endpoint: checks every delivery the way an OEM should
 (known key of the right enterprise, fresh timestamp, unused nonce, HMAC over the
-request, CONTRACT.md body) and counts what arrived.
+request, the webhook body of docs/oem-api.md#webhooks) and counts what arrived.
 
 A delivery that fails a check is answered 401 or 400, so the carrier keeps it in its
 outbox and retries; it is counted under ``refused`` and never as received.

@@ -22,7 +22,7 @@ EMERGENCY_NUMBERS = ("110", "119", "120", "122")
 TEST_CAP_MB = 50
 INFOTAINMENT_MONTHLY_CAP_MB = 20 * 1024
 
-#: usage -> service -> the most it may ever have (CONTRACT.md table)
+#: usage -> service -> the most it may ever have (docs/domain.md#services-per-usage-minimum-necessary)
 CEILINGS: dict[str, dict[str, str]] = {
     "TBOX": {"data": "PLATFORMS", "sms": "MT_SHORT_CODES", "voice": "NONE"},
     "ECALL": {"data": "NONE", "sms": "NONE", "voice": "EMERGENCY_AND_CALL_CENTRE"},

@@ -17,7 +17,7 @@ REAL_NAME_STATUSES: tuple[str, ...] = ("NONE", "PENDING", "VERIFIED", "REJECTED"
 #: why a card is SUSPENDED; only OPS suspensions may be lifted without re-verification
 SUSPENSION_CAUSES: tuple[str, ...] = ("IMEI_CHANGE", "REVERIFICATION_REJECTED", "OPS")
 
-#: from-state -> the states it may move to (CONTRACT.md "Card states")
+#: from-state -> the states it may move to (docs/domain.md#card-states)
 TRANSITIONS: dict[str, frozenset[str]] = {
     "INVENTORY": frozenset({"TEST", "PENDING", "TERMINATED"}),
     "TEST": frozenset({"INVENTORY", "PENDING", "TERMINATED"}),

@@ -1,4 +1,4 @@
-"""A card as callers see it (CONTRACT.md card shape) and the per-service explanation."""
+"""A card as callers see it (the card shape of docs/oem-api.md#cards) and the per-service explanation."""
 
 from __future__ import annotations
 

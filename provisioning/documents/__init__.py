@@ -12,8 +12,8 @@ Every value is checked, stored and indexed in one normalised form:
 for document numbers and other identity strings; neither ever raises, and the
 checks apply them first, so a stored value is judged as it was stored.
 
-The API below turns their errors into :class:`DocumentError` with a CONTRACT.md
-reason code; :mod:`.fake` makes valid and invalid values for tests and the
+The API below turns their errors into :class:`DocumentError` with a reason code
+(docs/oem-api.md#reason-codes); :mod:`.fake` makes valid and invalid values for tests and the
 simulator.
 """
 

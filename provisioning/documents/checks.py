@@ -1,7 +1,7 @@
 """Reason-coded checks for the other registration fields.
 
 Each returns the normalised value or raises :class:`DocumentError` carrying the
-CONTRACT.md reason code and the record field, with a message that names the
+reason code (docs/oem-api.md#reason-codes) and the record field, with a message that names the
 rule broken and never the value.
 
 >>> validate_vin('lsvau2187n2123456')

@@ -1,4 +1,4 @@
-"""Route each CONTRACT.md ``id_type`` to its format module.
+"""Route each ``id_type`` (docs/domain.md#identity-documents) to its format module.
 
 >>> validate_document('RESIDENT_ID', '11010519491231002x')
 '11010519491231002X'
@@ -48,7 +48,7 @@ _VALIDATORS: dict[str, _Validator] = {
     "FOREIGN_PERMANENT_RESIDENT": lambda number, today: permanent_resident.validate(number, today=today),
 }
 
-#: Every ``id_type`` of CONTRACT.md, in its order.
+#: Every ``id_type`` a registration may carry, in the documented order.
 SUPPORTED_ID_TYPES: tuple[str, ...] = tuple(_VALIDATORS)
 
 #: Types whose number carries the holder's citizen identity number.

@@ -1,4 +1,4 @@
-"""The error the document API raises, with a CONTRACT.md reason code.
+"""The error the document API raises, with a reason code (docs/oem-api.md#reason-codes).
 
 :class:`DocumentError` is both a ``ValueError`` (like the format modules' errors)
 and a :class:`numbering.errors.Invalid` (so the one HTTP error mapping turns it

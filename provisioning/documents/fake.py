@@ -138,7 +138,7 @@ def military_id(rng: random.Random) -> str:
 
 
 def document(rng: random.Random, id_type: str) -> str:
-    """A valid number for any CONTRACT.md ``id_type``."""
+    """A valid number for any supported ``id_type``."""
     makers = {
         "RESIDENT_ID": resident_id,
         "TEMP_RESIDENT_ID": resident_id,

@@ -1,6 +1,7 @@
 """The identity authority behind an interface: does this name match this document?
 
-Production plugs in the real authority; the sandbox authority follows CONTRACT.md:
+Production plugs in the real authority; the sandbox authority answers by name
+(docs/domain.md#sandbox-identity-authority):
 a name containing 不符 is a mismatch, one containing 超时 is unavailable (the
 registration stays PENDING and is retried, never approved), anything else matches.
 Fault injection (latency, failure rate) lets testers rehearse outages.

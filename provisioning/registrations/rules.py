@@ -1,7 +1,7 @@
 """Checks of one registration record that need no database (pure).
 
-Every failure becomes a reason ``{"code", "field", "message"}`` with a CONTRACT.md
-code; all failures are collected, so a rejection names every problem at once.
+Every failure becomes a reason ``{"code", "field", "message"}`` with a reason code
+(docs/oem-api.md#reason-codes); all failures are collected, so a rejection names every problem at once.
 Messages never repeat the submitted personal data.
 """
 

@@ -1,3 +1,3 @@
-"""Reports for the regulator (DOMAIN.md clause 7): per enterprise, what was issued,
+"""Reports for the regulator (docs/domain.md#who-does-what): per enterprise, what was issued,
 sold, registered, verified and what is active, gathered with aggregate queries
 (``inspection.gather``) and rendered as JSON, CSV or one self-contained HTML page."""

@@ -1,4 +1,4 @@
-"""Gather the regulator's inspection report (DOMAIN.md clauses 7 to 10) in the caller's
+"""Gather the regulator's inspection report (docs/cli.md#report-for-the-regulator) in the caller's
 read transaction: run it in one snapshot so the figures agree with each other.
 
 Findings: a *violation* is an ACTIVE card without a VERIFIED registration (clause 8;

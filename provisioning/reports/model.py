@@ -17,7 +17,8 @@ from provisioning.cards.states import STATES
 
 REPORT_VERSION = 1
 REGISTRATION_STATUSES: tuple[str, ...] = ("VERIFIED", "REJECTED", "PENDING", "SUPERSEDED")
-#: reason codes CONTRACT.md promises; reports give each its own column, then any other seen
+#: the reason codes a record can earn (docs/oem-api.md#reason-codes); reports give each its own
+#: column, then any other seen
 CONTRACT_REASON_CODES: tuple[str, ...] = (
     "SCHEMA_INVALID", "ID_TYPE_UNSUPPORTED", "ID_NUMBER_INVALID", "ID_EXPIRED", "HOLDER_UNDERAGE",
     "NAME_INVALID", "USCC_INVALID", "AGENT_REQUIRED", "VIN_INVALID", "IMEI_INVALID", "CARD_NOT_FOUND",

@@ -1,7 +1,7 @@
 """JSON and CSV renderings of the inspection report (pure formatting).
 
 CSV is one flat table a spreadsheet opens as it is: ``enterprises_csv`` has one row
-per enterprise (reason counts as ``rejected_<CODE>`` columns: every CONTRACT.md code,
+per enterprise (reason counts as ``rejected_<CODE>`` columns: each fixed reason code of model.py,
 then any other code seen), and ``roster_csv`` one row per enterprise and role. Text
 cells that a spreadsheet would run as a formula (starting with = + - @) get a leading
 apostrophe.

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from provisioning.documents import fake
 from provisioning.simulation.records import Maker, Record
 
-#: the identity authority's sandbox answers (CONTRACT.md)
+#: the identity authority's sandbox answers (docs/domain.md#sandbox-identity-authority)
 MISMATCH_MARK = "不符"
 OUTAGE_MARK = "超时"
 

@@ -1,4 +1,4 @@
-"""Valid registration records (CONTRACT.md shape), each VIN and identity document new.
+"""Valid registration records (docs/oem-api.md#the-registration-record), each VIN and identity document new.
 
 A record names its card by a placeholder; the driver fills in the ICCID (or MSISDN)
 once the cards exist. Dates are drawn relative to ``today`` so a record that is meant

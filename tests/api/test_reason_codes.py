@@ -1,5 +1,5 @@
-"""Every reason code of CONTRACT.md over signed HTTP: a record that triggers exactly that
-code, then its twin (the same record with that one thing corrected) which is VERIFIED.
+"""Every reason code a record can earn (docs/oem-api.md#reason-codes) over signed HTTP: a
+record that triggers exactly that code, then its twin (the same record with that one thing corrected) which is VERIFIED.
 Plus the sandbox authority's outage name, which stays PENDING and is retried."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ STATES = ("INVENTORY", "TEST", "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED")
 #: the destination each service would reach if allowed (registered in the factory)
 BEST = {"data": Request("data", "203.0.113.10"), "sms": Request("sms", SHORT_CODE, direction="MT"),
         "voice": Request("voice", "110")}
-#: (usage, service) -> the states in which the best destination is allowed (CONTRACT.md)
+#: (usage, service) -> the states in which the best destination is allowed (docs/domain.md)
 ALLOWED = {("TBOX", "data"): {"ACTIVE", "TEST"}, ("TBOX", "sms"): {"ACTIVE"}, ("TBOX", "voice"): set(),
            ("ECALL", "data"): set(), ("ECALL", "sms"): set(), ("ECALL", "voice"): {"ACTIVE"},
            ("INFOTAINMENT", "data"): {"ACTIVE", "TEST"}, ("INFOTAINMENT", "sms"): set(),

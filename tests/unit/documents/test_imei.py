@@ -13,7 +13,7 @@ from provisioning.documents import imei
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("356938035643809", "356938035643809"),  # CONTRACT.md example
+        ("356938035643809", "356938035643809"),  # the example record of docs/oem-api.md
         ("490154203237518", "490154203237518"),
         ("35-693803-564380-9", "356938035643809"),
         ("35 693803 564380 9", "356938035643809"),

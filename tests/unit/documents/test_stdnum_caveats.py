@@ -1,4 +1,4 @@
-"""Each python-stdnum caveat from DOMAIN.md, named: what stdnum 2.2 does, what we do.
+"""Each python-stdnum caveat (docs/domain.md#where-python-stdnum-is-not-used), named: what stdnum 2.2 does, what we do.
 
 The first test of each pair pins the library behaviour that made our own code
 necessary; if a newer stdnum fixes it, that test fails and says so, and the

@@ -10,7 +10,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from provisioning.documents import vin
 
 VALID = [
-    "LSVAU2187N2123456",  # the CONTRACT.md example (SAIC Volkswagen WMI)
+    "LSVAU2187N2123456",  # the docs/oem-api.md example (SAIC Volkswagen WMI)
     "LVSHCAMB1CE054249",  # Changan Ford
     "LSGPC52U6AF102554",  # SAIC-GM
     "JHMCM56557C404453",  # Honda (Japan), imported

@@ -1,4 +1,4 @@
-"""IoT MSISDN rules, one test per rule in DOMAIN.md."""
+"""IoT MSISDN rules, one test per rule of docs/domain.md#numbers."""
 
 from __future__ import annotations
 
