@@ -58,7 +58,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pg_server() -> Iterator[pg.Server]:
     server = pg.Server(os.environ[POSTGRES_ENV])
     # each xdist worker (gw0, gw1...) migrates its own template: one run, several processes
-    template = server.create_database(suffix=f"tpl_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    template = server.create_database(suffix=f"tpl_{worker}_{uuid.uuid4().hex[:6]}")
     asyncio.run(_migrate(server.url_for(template)))
     server.template = template
     try:
