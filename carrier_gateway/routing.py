@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from carrier_gateway.principal import PRINCIPAL, Principal
 from carrier_gateway.problems import validation_errors
+from carrier_gateway.request_checks import check_request
 from numbering.errors import DomainError, Forbidden, Invalid
 
 AuthKind = Literal["none", "oem", "ops"]
@@ -88,6 +89,8 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     response_media_type: str = "application/json"
+    #: other media types a success may come in (a ``format`` parameter picks them); text
+    other_media_types: tuple[str, ...] = ()
     status: int = 200
     errors: tuple[int, ...] = ()
     description: str = ""
@@ -129,6 +132,7 @@ class Router:
 
 def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
+        check_request(ep, request)
         raw = b""
         stream = None
         if ep.body_media_type is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from aiohttp import web
@@ -14,16 +13,16 @@ from carrier_gateway.api.ops_registrations import PurposeQuery
 from carrier_gateway.appkeys import DB, KEYRING
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
-from provisioning.enterprises import persons
 from provisioning.privacy import disclosure
 from provisioning.privacy.status import key_status
+from provisioning.when import AsOf
 
 router = Router("ops: privacy")
 
 
 class UnmaskedPersonQuery(PurposeQuery):
-    on: dt.date | dt.datetime | None = Field(None, description="who was serving then (date: end of that day, "
-                                                               "China time)")
+    on: AsOf | None = Field(None, description="who was serving then: a date means the end of that day in China "
+                                              "time, a datetime without an offset is China time (UTC+8)")
     history: bool = False
 
 
@@ -59,7 +58,7 @@ async def list_persons_unmasked(request: web.Request, call: Call) -> web.Respons
     q: UnmaskedPersonQuery = call.query
     async with request.app[DB].write() as conn:
         items = await disclosure.unmasked_persons(conn, request.app[KEYRING], enterprise_id(request),
-                                                  actor=actor(call), purpose=q.purpose, on=persons.as_of(q.on),
+                                                  actor=actor(call), purpose=q.purpose, on=q.on,
                                                   history=q.history)
     return json_response({"items": items}, headers={"Cache-Control": "no-store"})
 
