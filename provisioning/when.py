@@ -105,9 +105,10 @@ def reader(instant: Callable[[When], dt.datetime]) -> Callable[[Any], Any]:
     return read
 
 
-_SCHEMA = {"type": "string", "examples": ["2026-03-01", "2026-03-01T08:00:00+08:00"],
-           "description": "a date (the whole day in China time), a datetime with an offset, or a naive datetime "
-                          "read as China time (UTC+8)"}
+#: how a filter value is read, for the API's documentation
+READING = ("a date (the whole day in China time), a datetime with an offset, or a datetime without one, read as "
+           "China time (UTC+8); a value outside years 1..9999 in UTC is refused (422)")
+_SCHEMA = {"type": "string", "examples": ["2026-03-01", "2026-03-01T08:00:00+08:00"], "description": READING}
 
 
 def _field(instant: Callable[[When], dt.datetime]) -> Any:

@@ -14,7 +14,7 @@ from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import CSV, NDJSON, json_response
 from carrier_gateway.routing import Call, Router
 from carrier_gateway.streams import open_stream
-from provisioning import trailers
+from provisioning import trailers, when
 from provisioning.audit import formats, query
 from provisioning.audit.trail import GENESIS, Event, canonical, entry_hash, record, verify
 from provisioning.inputs import Input, RowId
@@ -118,6 +118,8 @@ class VerifyOut(BaseModel):
 
 @router.get("/ops/v1/audit", summary="Audit trail entries, filtered, in order (cursor pagination)", auth="ops",
             roles=AUDIT_READERS, query=AuditPageQuery, response=AuditPage,
+            description=f"`from` (at or after) and `to` (before) each take {when.READING}; a date `to` includes "
+                        "that day.",
             response_example={"items": [_ENTRY], "next_cursor": "41"})
 async def list_audit(request: web.Request, call: Call) -> web.Response:
     q: AuditPageQuery = call.query
@@ -148,8 +150,7 @@ async def verify_audit(request: web.Request, call: Call) -> web.Response:
                         "number of entries and the chain's head when the export began; an export without it, or "
                         "with another count, was cut short. A failure after the first byte closes the connection "
                         "before the end of the chunked body, so the transfer shows as broken. `from` and `to` "
-                        "take a date (the whole day, China time) or a datetime; without an offset it is China "
-                        "time (UTC+8). The export itself is recorded in the trail.")
+                        f"take {when.READING}. The export itself is recorded in the trail.")
 async def export_audit(request: web.Request, call: Call) -> web.StreamResponse:
     q: AuditExportQuery = call.query
     db = request.app[DB]

@@ -13,6 +13,7 @@ from carrier_gateway.appkeys import DB, KEYRING
 from carrier_gateway.jsonio import CSV, json_response
 from carrier_gateway.routing import Call, Router
 from numbering.dbtypes import utcnow
+from provisioning import when
 from provisioning.enterprises import persons
 
 router = Router("ops: enterprises")
@@ -37,6 +38,7 @@ async def ops_add_person(request: web.Request, call: Call) -> web.Response:
 
 @router.get(E + "/persons", summary="Responsible persons serving now, on a date, or the full history (masked)",
             auth="ops", roles=READERS, query=m.PersonQuery, response=m.PersonList, errors=(404,),
+            description=f"`on` takes {when.READING}; a date means as the day ended.",
             response_example={"items": [_PERSON]})
 async def ops_list_persons(request: web.Request, call: Call) -> web.Response:
     q: m.PersonQuery = call.query
@@ -56,8 +58,8 @@ def roster_csv(rows: list[dict[str, object]]) -> str:
 
 @router.get("/ops/v1/roster", summary="Every enterprise's responsible persons as they stood on a date (masked)",
             description="For the regulator (clause 10). `format=csv` answers text/csv; an enterprise with "
-                        "nobody serving appears with empty person columns. `on` is a date (the roster at the end "
-                        "of that day, China time) or a datetime; without an offset it is China time (UTC+8).",
+                        "nobody serving appears with empty person columns. `on` takes "
+                        f"{when.READING}; a date means as the day ended.",
             auth="ops", roles=READERS, query=m.RosterQuery, response=m.Roster, other_media_types=(CSV,),
             response_example={"on": "2026-11-28T15:59:59Z", "items": [{
                 "enterprise_id": 1, "enterprise_name": "某某汽车有限公司", "uscc": "91350100M000100Y43",

@@ -13,6 +13,7 @@ from carrier_gateway.api.ops_registrations import PurposeQuery
 from carrier_gateway.appkeys import DB, KEYRING
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
+from provisioning import when
 from provisioning.privacy import disclosure
 from provisioning.privacy.status import key_status
 from provisioning.when import AsOf
@@ -49,7 +50,8 @@ class KeyStatus(BaseModel):
 @router.get(E + "/persons/unmasked", summary="Responsible persons in clear (auditor; purpose required, audited)",
             auth="ops", roles={"auditor"}, query=UnmaskedPersonQuery, response=ClearPersonList, errors=(404,),
             description="Answers 422 PURPOSE_REQUIRED without a purpose. The read is recorded in the audit trail "
-                        "(reader, enterprise, person ids, purpose; never the data).",
+                        f"(reader, enterprise, person ids, purpose; never the data). `on` takes {when.READING}; a "
+                        "date means as the day ended.",
             response_example={"items": [{"id": 3, "enterprise_id": 1, "role": "REAL_NAME", "name": "张三",
                                          "id_type": "RESIDENT_ID", "id_number": "11010519491231002X",
                                          "phone": "13800138000", "email": "zhang.san@oem.example",
