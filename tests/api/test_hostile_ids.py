@@ -5,6 +5,7 @@ NUL) and SQLite overflows past 2^63-1: a 500 either way."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 from yarl import URL
 
+from carrier_gateway.client import OemClient
 from carrier_gateway.db import Database
 from carrier_gateway.signing import signed_headers
 from provisioning.cards.tables import card_orders
@@ -19,7 +21,7 @@ from provisioning.enterprises.tables import api_keys
 from provisioning.privacy.keyring import Keyring
 from tests.api.provisioning.helpers import tokens
 from tests.support.http import app_client
-from tests.support.world import Oem, build_oem
+from tests.support.world import Oem, build_oem, individual
 
 #: past INTEGER on PostgreSQL, past BIGINT everywhere, and more digits than int() reads
 HUGE = ("2147483648", "9223372036854775808", "9" * 5000)
@@ -126,3 +128,14 @@ async def test_a_results_resume_point_past_any_line_names_after(db_url: str, wor
     async with app_client(db_url) as http:
         resp = await _get(http, path, signed_headers(world.key_id, world.secret, "GET", path, b""))
         assert resp.status == 422 and _fields(await resp.json()) == {"after"}
+
+
+async def test_a_nul_in_one_batch_record_rejects_that_record_only(db_url: str, world: Oem) -> None:
+    rng = random.Random(5)
+    good, bad = individual(rng, iccid=world.iccids[0]), individual(rng, iccid=world.iccids[1])
+    bad["subject"]["address"] = "北京市\x00朝阳区"
+    async with app_client(db_url) as http:
+        oem = OemClient(str(http.make_url("")), world.key_id, world.secret, session=http.session)
+        results = (await oem.push_batch([good, bad]))["results"]
+    assert [r["status"] for r in results] == ["PENDING", "REJECTED"]
+    assert [e["field"] for e in results[1]["errors"]] == ["subject.address"]
