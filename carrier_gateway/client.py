@@ -19,6 +19,10 @@ from urllib.parse import urlencode
 import aiohttp
 
 from carrier_gateway.signing import signed_headers, signed_headers_for_digest
+from provisioning import trailers
+from provisioning.trailers import Truncated
+
+__all__ = ["ApiError", "OemClient", "OpsClient", "Truncated"]
 
 
 class ApiError(Exception):
@@ -163,15 +167,29 @@ class OemClient(_Base):
         return [item async for item in self.iter_job_results(job_id)]
 
     async def iter_job_results(self, job_id: str, *, after: int = 0) -> AsyncIterator[dict[str, Any]]:
-        """The job's result lines as they stream in, without holding them all."""
+        """The job's result lines as they stream in, without holding them all.
+
+        The stream ends with a trailer line counting the results; a download that ends
+        without it, or with another count, raises ``Truncated`` after the lines that did
+        arrive (resume with ``after`` = the last line received). A connection broken by
+        the server mid-stream raises aiohttp's ``ClientPayloadError``.
+        """
         assert self._session is not None, "use `async with` or pass a session"
         path = f"/v1/jobs/{job_id}/results" + (f"?after={after}" if after else "")
         async with self._session.get(self.base_url + path, headers=self._headers("GET", path, b"")) as resp:
             if resp.status >= 400:
                 raise ApiError(resp.status, _problem(await resp.read()))
+            count, trailer = 0, None
             async for line in resp.content:  # one JSON document per line
-                if line.strip():
-                    yield json.loads(line)
+                if not line.strip():
+                    continue
+                doc = json.loads(line)
+                trailer = trailers.from_jsonl(doc)
+                if trailer is not None:
+                    break
+                count += 1
+                yield doc
+            trailers.check(trailer, count)
 
     async def wait_for_job(self, job_id: str, *, until: Iterable[str] = ("COMPLETED",), timeout: float = 300.0,
                            interval: float = 0.2) -> Any:

@@ -10,6 +10,9 @@ from aiohttp import web
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
+NDJSON = "application/x-ndjson"
+CSV = "text/csv"
+HTML = "text/html"
 
 
 def _default(obj: Any) -> Any:

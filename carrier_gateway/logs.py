@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.http_exceptions import HttpProcessingError
 
 from carrier_gateway.jsonio import dumps
 from carrier_gateway.principal import PRINCIPAL, REQUEST_ID
@@ -46,6 +47,26 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class ClientFaults(logging.Filter):
+    """aiohttp's server logs a malformed request (BadHttpMessage, LineTooLong...) and a
+    client gone mid-request at ERROR with a traceback, though neither is a fault of the
+    service: one line instead, a malformed request at WARNING, a disconnect at INFO."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            level, what = logging.WARNING, "malformed request"
+        elif isinstance(exc, ConnectionError):
+            level, what = logging.INFO, "client went away"
+        else:
+            return True
+        reason = (str(getattr(exc, "message", "") or exc).strip().splitlines() or [""])[0][:120]
+        record.msg, record.args = f"{what}: {type(exc).__name__} {reason} ({record.getMessage()})", ()
+        record.levelno, record.levelname = level, logging.getLevelName(level)
+        record.exc_info, record.exc_text = None, None
+        return logging.getLogger(record.name).isEnabledFor(level)
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = _StderrHandler()
     handler.setFormatter(JsonFormatter())
@@ -53,6 +74,9 @@ def configure_logging(level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    server = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, ClientFaults) for f in server.filters):
+        server.addFilter(ClientFaults())
 
 
 class AccessLogger(AbstractAccessLogger):

@@ -15,6 +15,7 @@ from carrier_gateway.metrics import METRICS
 from carrier_gateway.principal import REQUEST_ID
 from carrier_gateway.problems import from_domain, from_http, problem
 from carrier_gateway.serving import IN_FLIGHT
+from carrier_gateway.streams import STREAM, abort_stream
 from numbering.errors import DomainError
 
 log = logging.getLogger("carrier.http")
@@ -53,18 +54,31 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
 async def handle_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except DomainError as exc:
+    except Exception as exc:  # noqa: BLE001 - the one place every failure is answered
+        if STREAM in request:  # the 200 is out: only a broken transfer can tell the client now
+            return abort_stream(request, exc)
+        return answer_for(exc, request)
+
+
+def answer_for(exc: Exception, request: web.Request) -> web.StreamResponse:
+    """The problem+json answer to a request that failed before its response started."""
+    where = {"request_id": request[REQUEST_ID], "path": request.path}
+    if isinstance(exc, DomainError):
         return from_domain(exc, request)
-    except web.HTTPException as exc:
+    if isinstance(exc, web.HTTPException):
         if exc.status < 400:
-            raise
+            raise exc
         return from_http(exc, request)
-    except IntegrityError:
+    if isinstance(exc, IntegrityError):
         # a UNIQUE constraint stopped a concurrent change the code's own checks could not see
-        log.warning("integrity conflict", extra={"request_id": request[REQUEST_ID], "path": request.path})
+        log.warning("integrity conflict", extra=where)
         return problem(409, "Conflict", "a concurrent change got there first; read the current state and retry",
                        code="CONCURRENT_CHANGE", request=request)
-    except Exception:
-        log.exception("unhandled error", extra={"request_id": request[REQUEST_ID], "path": request.path})
-        return problem(500, "Internal error", "the request failed; quote the request id to the carrier",
-                       request=request)
+    if isinstance(exc, ConnectionError):
+        # the client went away (mid-upload, say): routine, and nobody is left to read an answer
+        log.info("client went away during the request", extra={**where, "error": type(exc).__name__})
+        return problem(400, "Incomplete request", "the connection closed before the request was complete",
+                       code="INCOMPLETE_REQUEST", request=request)
+    log.error("unhandled error", exc_info=exc, extra=where)
+    return problem(500, "Internal error", "the request failed; quote the request id to the carrier",
+                   request=request)

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from carrier_gateway.jsonio import PROBLEM_JSON
 from carrier_gateway.routing import Endpoint
 
 _REF = "#/components/schemas/{model}"
@@ -46,11 +47,13 @@ _ERROR_TEXT = {
     404: "Not found (or belongs to another enterprise)",
     409: "Conflicts with the current state",
     413: "Body too large",
-    415: "Unsupported media type or content encoding",
+    415: "Unsupported media type (Content-Type) or content encoding",
     422: "Body or query does not match the schema, or breaks a rule",
     429: "A rate or concurrency limit is exceeded; see Retry-After",
     503: "Not ready",
 }
+
+_PROBLEM = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 OEM_SECURITY = {"carrierKey": [], "carrierTimestamp": [], "carrierNonce": [], "carrierSignature": []}
 
@@ -125,10 +128,15 @@ def build_spec(endpoints: list[Endpoint], *, version: str) -> dict[str, Any]:
             if ep.response_example is not None:
                 body["example"] = ep.response_example
             ok["content"] = {ep.response_media_type: body}
+            ok["content"].update({media: {"schema": {"type": "string"}} for media in ep.other_media_types})
         responses: dict[str, Any] = {str(ep.status): ok}
         errors = set(ep.errors)
         if ep.body is not None or ep.query is not None:
             errors.add(422)
+        if ep.body is not None:  # a body that is not application/json (request_checks)
+            errors.add(415)
+        if _PATH_PARAM.search(ep.path):  # a path value no row can have (request_checks)
+            errors.add(404)
         if ep.auth != "none":
             errors.add(401)
         if ep.auth == "oem":  # every signed request: the enterprise's rate, and no Content-Encoding
@@ -138,10 +146,9 @@ def build_spec(endpoints: list[Endpoint], *, version: str) -> dict[str, Any]:
         if ep.roles:
             errors.add(403)
         for status in sorted(errors):
-            responses[str(status)] = {
-                "description": _ERROR_TEXT.get(status, "Error"),
-                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-            }
+            responses[str(status)] = {"description": _ERROR_TEXT.get(status, "Error"), "content": _PROBLEM}
+        responses["default"] = {"description": "Any other failure (500: quote the request_id to the carrier)",
+                                "content": _PROBLEM}
         op["responses"] = responses
         if ep.auth == "ops":
             op["security"] = [{"opsBearer": []}]

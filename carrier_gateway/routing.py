@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from carrier_gateway.principal import PRINCIPAL, Principal
 from carrier_gateway.problems import validation_errors
+from carrier_gateway.request_checks import check_request
 from numbering.errors import DomainError, Forbidden, Invalid
 
 AuthKind = Literal["none", "oem", "ops"]
@@ -117,6 +118,8 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     response_media_type: str = "application/json"
+    #: other media types a success may come in (a ``format`` parameter picks them); text
+    other_media_types: tuple[str, ...] = ()
     status: int = 200
     errors: tuple[int, ...] = ()
     description: str = ""
@@ -158,7 +161,8 @@ class Router:
 
 def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
-        admission = await _admit(ep, request)
+        admission = await _admit(ep, request)  # who is asking: from the headers alone
+        check_request(ep, request)  # path values and media type, still before any body byte
         with contextlib.ExitStack() as held:
             slots = request.app.get(UPLOAD_SLOTS)
             if ep.body_media_type is not None and admission is not None and slots is not None:

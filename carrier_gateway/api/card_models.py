@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from provisioning.cards.issuance import DEFAULT_CHUNK, MAX_CHUNK, MAX_ORDER, MIN_CHUNK
 from provisioning.cards.store import MAX_PAGE
+from provisioning.inputs import Input, RowId
 
 OrderStatus = Literal["OPEN", "STOPPED", "COMPLETE"]
 State = Literal["INVENTORY", "TEST", "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED"]
@@ -58,16 +59,16 @@ class CardList(BaseModel):
     next_cursor: str | None
 
 
-class CardQuery(BaseModel):
-    enterprise_id: int | None = None
+class CardQuery(Input):
+    enterprise_id: RowId | None = None
     state: State | None = None
     usage: Usage | None = None
     cursor: str | None = Field(None, description="next_cursor of the previous page")
     limit: int = Field(100, ge=1, le=MAX_PAGE)
 
 
-class TransitionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class TransitionIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"to": "TEST", "reason": "factory line 3 end-of-line test"}]})
     to: State
     reason: str = Field(min_length=1, max_length=500, description="why (recorded in the card's history)")
@@ -104,10 +105,10 @@ class HistoryList(BaseModel):
     items: list[HistoryOut]
 
 
-class OrderIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class OrderIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"enterprise_id": 1, "count": 10000, "usage": "TBOX", "static_ip": False}]})
-    enterprise_id: int
+    enterprise_id: RowId
     count: int = Field(ge=1, le=MAX_ORDER)
     usage: Usage
     static_ip: bool = False
@@ -137,13 +138,13 @@ class OrderList(BaseModel):
     items: list[OrderOut]
 
 
-class OrderQuery(BaseModel):
-    enterprise_id: int | None = None
+class OrderQuery(Input):
+    enterprise_id: RowId | None = None
     status: OrderStatus | None = None
 
 
-class AuthorizeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class AuthorizeIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"iccid": "89860400000000000015", "service": "data", "destination": "203.0.113.10",
          "imei": "356938035643809"}]})
     iccid: str | None = Field(None, min_length=19, max_length=20)

@@ -8,26 +8,28 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from provisioning.enterprises.people import ID_TYPES
+from provisioning.inputs import Input, RowId
+from provisioning.when import AsOf
 
 IdType = Literal[ID_TYPES]  # type: ignore[valid-type]
 
 
-class EnterpriseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class EnterpriseIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"name": "某某汽车有限公司", "uscc": "91350100M000100Y43", "kind": "OEM",
          "callback_url": "https://tsp.oem.example/carrier/webhook"}]})
     name: str = Field(min_length=1, max_length=200)
     uscc: str = Field(min_length=18, max_length=40, description="Unified Social Credit Code (GB 32100)")
     kind: Literal["OEM", "AGENT"] = "OEM"
-    authorized_by: int | None = Field(None, description="AGENT: the OEM that authorised it")
+    authorized_by: RowId | None = Field(None, description="AGENT: the OEM that authorised it")
     authorized_from: dt.date | None = None
     authorized_until: dt.date | None = Field(None, description="AGENT: last day of the authorisation")
     callback_url: str | None = None
     apn: str | None = Field(None, description="dedicated APN; default iov-e<id>.carrier")
 
 
-class EnterprisePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class EnterprisePatch(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"callback_url": "https://tsp.oem.example/v2/webhook"}]})
     name: str | None = None
     callback_url: str | None = None
@@ -52,8 +54,8 @@ class EnterpriseList(BaseModel):
     items: list[EnterpriseOut]
 
 
-class DestinationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class DestinationIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"kind": "PLATFORM_PREFIX", "value": "203.0.113.0/24"}]})
     kind: Literal["PLATFORM_PREFIX", "SHORT_CODE", "CALL_CENTRE"]
     value: str = Field(min_length=1, max_length=64)
@@ -65,8 +67,8 @@ class Destinations(BaseModel):
     CALL_CENTRE: list[str]
 
 
-class PersonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class PersonIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"role": "REAL_NAME", "name": "张三", "id_type": "RESIDENT_ID", "id_number": "11010519491231002X",
          "phone": "13800138000", "email": "zhang.san@oem.example"}]})
     role: Literal["PURCHASE", "REAL_NAME"]
@@ -94,14 +96,15 @@ class PersonList(BaseModel):
     items: list[PersonOut]
 
 
-class PersonQuery(BaseModel):
-    on: dt.date | dt.datetime | None = Field(None, description="the roster as it stood then (date: end of "
-                                                               "that day, China time)")
+class PersonQuery(Input):
+    on: AsOf | None = Field(None, description="who was serving then: a date means the end of that day in China "
+                                              "time, a datetime without an offset is China time (UTC+8)")
     history: bool = False
 
 
-class RosterQuery(BaseModel):
-    on: dt.date | dt.datetime | None = None
+class RosterQuery(Input):
+    on: AsOf | None = Field(None, description="the roster as it stood then: a date means the end of that day in "
+                                              "China time, a datetime without an offset is China time (UTC+8)")
     format: Literal["json", "csv"] = "json"
 
 
@@ -124,8 +127,8 @@ class Roster(BaseModel):
     items: list[RosterEntry]
 
 
-class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"label": "TSP production"}]})
+class KeyIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"label": "TSP production"}]})
     label: str = Field("", max_length=200)
 
 
@@ -135,8 +138,8 @@ class IssuedKey(BaseModel):
     enterprise_id: int
 
 
-class RotateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"grace_hours": 24}]})
+class RotateIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"grace_hours": 24}]})
     grace_hours: float = Field(24, ge=0, le=24 * 30, description="how long the old secret keeps working")
 
 

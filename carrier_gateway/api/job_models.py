@@ -7,9 +7,10 @@ import hashlib
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, RootModel
 
 from carrier_gateway.api.oem_models import ReasonOut
+from provisioning.inputs import MAX_INT32, Input, RowId
 from provisioning.registrations.records import EXAMPLE
 
 JobStatus = Literal["RECEIVING", "RECEIVED", "INGESTING", "VERIFYING", "COMPLETED", "ABANDONED"]
@@ -72,9 +73,23 @@ class JobResultLine(BaseModel):
     errors: list[ReasonOut] | None = None
 
 
-class ResultsQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    after: int = Field(default=0, ge=0, description="only lines after this line number (to resume a download)")
+class Count(BaseModel):
+    count: int = Field(description="data lines before this one")
+
+
+class ResultsTrailer(BaseModel):
+    """The last line of the results: how many result lines came before it."""
+
+    trailer: Count
+
+
+class JobResultsLine(RootModel[JobResultLine | ResultsTrailer]):
+    """A line of the results stream: a result, or the trailer that ends the stream."""
+
+
+class ResultsQuery(Input):
+    after: int = Field(default=0, ge=0, le=MAX_INT32,
+                       description="only lines after this line number (to resume a download)")
 
 
 class JobSummary(BaseModel):
@@ -105,9 +120,8 @@ class JobList(BaseModel):
     next_cursor: str | None
 
 
-class JobListQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    enterprise_id: int | None = None
+class JobListQuery(Input):
+    enterprise_id: RowId | None = None
     status: StoredStatus | None = None
     cursor: str | None = Field(default=None, max_length=40, description="next_cursor of the previous page")
     limit: int = Field(default=100, ge=1, le=500)
@@ -142,4 +156,5 @@ RESULTS_EXAMPLE = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in (
     {"line": 3, "registration_id": None, "status": "REJECTED",
      "errors": [{"code": "SCHEMA_INVALID", "field": "stage",
                  "message": "Input should be 'AT_SALE', 'BACKFILL' or 'OWNER_CHANGE'"}]},
+    {"trailer": {"count": 3}},
 ))

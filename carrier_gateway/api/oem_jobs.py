@@ -11,32 +11,26 @@ from carrier_gateway.api.job_models import (
     UPLOAD_EXAMPLE,
     JobAccepted,
     JobOut,
-    JobResultLine,
+    JobResultsLine,
     ResultsQuery,
 )
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
 from carrier_gateway.background import WORKERS
 from carrier_gateway.jobs_worker import JOBS
-from carrier_gateway.jsonio import dumps, json_response
-from carrier_gateway.principal import REQUEST_ID
+from carrier_gateway.jsonio import NDJSON, dumps, json_response
+from carrier_gateway.request_checks import UnsupportedMediaType
 from carrier_gateway.routing import Call, Router
-from numbering.errors import DomainError
+from carrier_gateway.streams import open_stream
+from provisioning import trailers
 from provisioning.audit.trail import actor_of
 from provisioning.jobs.receive import JobLimits, receive_job
 from provisioning.jobs.views import check_job, job_view, result_page
 
 router = Router("OEM: jobs")
-NDJSON = "application/x-ndjson"
 #: JSON Lines under its common names; untyped bytes (no Content-Type, or octet-stream) are read as JSON Lines
 _LINE_TYPES = {NDJSON, "application/jsonl", "application/json-lines", "application/x-jsonlines",
                "application/octet-stream"}
 RESULTS_PAGE = 1000
-
-
-class UnsupportedMediaType(DomainError):
-    status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    title = "Unsupported media type"
 
 
 def _enterprise(call: Call) -> int:
@@ -88,27 +82,30 @@ async def get_job(request: web.Request, call: Call) -> web.Response:
 
 
 @router.get("/v1/jobs/{job_id}/results", summary="A job's results as JSON Lines, one per input line, in line order",
-            auth="oem", query=ResultsQuery, response=JobResultLine, response_media_type=NDJSON, errors=(404,),
+            auth="oem", query=ResultsQuery, response=JobResultsLine, response_media_type=NDJSON, errors=(404,),
             response_example=RESULTS_EXAMPLE,
             description="Each line is a JobResultLine for the input line of the same `line` number (blank input "
                         "lines have none). Lines not ingested yet are not listed: wait for VERIFYING (every line "
-                        "ingested; statuses still change) or COMPLETED. Streamed; resume an interrupted download "
-                        "with `?after=LAST_LINE_RECEIVED`.")
+                        "ingested; statuses still change) or COMPLETED. Streamed; the last line is a trailer, "
+                        "`{\"trailer\": {\"count\": N}}`, N the number of result lines before it. A download "
+                        "without the trailer (or with another count) was cut short: a failure after the first "
+                        "byte closes the connection before the end of the chunked body. Resume with "
+                        "`?after=LAST_LINE_RECEIVED`.")
 async def get_job_results(request: web.Request, call: Call) -> web.StreamResponse:
     job_id, db = request.match_info["job_id"], request.app[DB]
     async with db.read() as conn:
         await check_job(conn, job_id, enterprise_id=_enterprise(call))
-    resp = web.StreamResponse(headers={"Content-Type": NDJSON, "X-Request-Id": request[REQUEST_ID]})
-    resp.enable_chunked_encoding()
-    await resp.prepare(request)
-    after = call.query.after
+    resp = await open_stream(request, NDJSON)
+    after, count = call.query.after, 0
     while True:
         async with db.read() as conn:
             page = await result_page(conn, job_id, after=after, limit=RESULTS_PAGE)
         if page:
             await resp.write(b"".join(dumps(item) + b"\n" for item in page))
+            count += len(page)
         if len(page) < RESULTS_PAGE:
             break
         after = page[-1]["line"]
+    await resp.write(trailers.jsonl(count=count).encode())
     await resp.write_eof()
     return resp

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from carrier_gateway.api.card_models import CardSummary
+from provisioning.inputs import Input, check_storable
 from provisioning.registrations.records import EXAMPLE
 
 MAX_BATCH = 1000
@@ -24,10 +25,15 @@ class Accepted(BaseModel):
     status: Literal["PENDING"]
 
 
-class BatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class BatchIn(Input):
     #: each record is validated on its own, so one bad record fails alone
     records: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        # a record is an Input of its own (RegistrationRecord): a NUL in one rejects that record, not the batch
+        return value if info.field_name == "records" else check_storable(value)
 
 
 class BatchItem(BaseModel):
@@ -63,8 +69,7 @@ class CardPage(BaseModel):
     next_cursor: str | None
 
 
-class CardQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CardQuery(Input):
     state: Literal["INVENTORY", "TEST", "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED"] | None = None
     cursor: str | None = Field(default=None, max_length=40)
     limit: int = Field(default=100, ge=1, le=500)

@@ -7,14 +7,18 @@ import json
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, RootModel
 
 from carrier_gateway.api.ops_enterprises import actor
 from carrier_gateway.appkeys import DB
-from carrier_gateway.jsonio import json_response
+from carrier_gateway.jsonio import CSV, NDJSON, json_response
 from carrier_gateway.routing import Call, Router
+from carrier_gateway.streams import open_stream
+from provisioning import trailers, when
 from provisioning.audit import formats, query
 from provisioning.audit.trail import GENESIS, Event, canonical, entry_hash, record, verify
+from provisioning.inputs import Input, RowId
+from provisioning.when import Since, Until
 
 router = Router("ops: audit")
 AUDIT_READERS = {"auditor", "regulator"}
@@ -40,18 +44,20 @@ _DESTINATION = _entry(2, _CREATED["hash"], "2026-11-28T08:00:05.482113Z", "ops:1
 _KEY = _entry(3, _DESTINATION["hash"], "2026-11-28T08:01:12.009871Z", "ops:1", "key.created", "api_key",
               "ak_5f0c8e2a9b7d41c3e6f2", 1, {"label": "TSP production"})
 EXPORT_EXAMPLE = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n"
-                         for e in (_CREATED, _DESTINATION, _KEY))
+                         for e in (_CREATED, _DESTINATION, _KEY)) + trailers.jsonl(count=3, head_seq=3,
+                                                                                   head_hash=_KEY["hash"])
 
 
-class AuditQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AuditQuery(Input):
     actor: str | None = Field(default=None, max_length=120)
     action: str | None = Field(default=None, max_length=80, description="exact, or a prefix ending in '.'")
     object_type: str | None = Field(default=None, max_length=40)
     object_id: str | None = Field(default=None, max_length=80)
-    enterprise_id: int | None = None
-    since: dt.datetime | None = Field(default=None, alias="from", description="entries at or after this time")
-    until: dt.datetime | None = Field(default=None, alias="to", description="entries before this time")
+    enterprise_id: RowId | None = None
+    since: Since | None = Field(default=None, alias="from", description="entries at or after this time (a date: "
+                                "from the start of that day, China time)")
+    until: Until | None = Field(default=None, alias="to", description="entries before this time (a date: through "
+                                "the end of that day, China time)")
 
     def filters(self) -> query.Filters:
         return query.Filters(**self.model_dump(include=_FILTER_FIELDS))
@@ -82,6 +88,22 @@ class AuditEntry(BaseModel):
     hash: str
 
 
+class HeadCount(BaseModel):
+    count: int = Field(description="entries before this line")
+    head_seq: int = Field(description="the chain's last entry when the export began")
+    head_hash: str = Field(description="that entry's hash")
+
+
+class ExportTrailer(BaseModel):
+    """The last line of an export (CSV: `# count=N head_seq=S head_hash=H`)."""
+
+    trailer: HeadCount
+
+
+class AuditExportLine(RootModel[AuditEntry | ExportTrailer]):
+    """A line of a JSON Lines export: an entry, or the trailer that ends the export."""
+
+
 class AuditPage(BaseModel):
     items: list[AuditEntry]
     next_cursor: str | None
@@ -96,6 +118,8 @@ class VerifyOut(BaseModel):
 
 @router.get("/ops/v1/audit", summary="Audit trail entries, filtered, in order (cursor pagination)", auth="ops",
             roles=AUDIT_READERS, query=AuditPageQuery, response=AuditPage,
+            description=f"`from` (at or after) and `to` (before) each take {when.READING}; a date `to` includes "
+                        "that day.",
             response_example={"items": [_ENTRY], "next_cursor": "41"})
 async def list_audit(request: web.Request, call: Call) -> web.Response:
     q: AuditPageQuery = call.query
@@ -116,25 +140,27 @@ async def verify_audit(request: web.Request, call: Call) -> web.Response:
 
 
 @router.get("/ops/v1/audit/export", summary="Export the trail as JSON Lines or CSV (streamed)", auth="ops",
-            roles=AUDIT_READERS, query=AuditExportQuery, response=AuditEntry,
-            response_media_type="application/x-ndjson", response_example=EXPORT_EXAMPLE,
+            roles=AUDIT_READERS, query=AuditExportQuery, response=AuditExportLine,
+            response_media_type=NDJSON, other_media_types=(CSV,), response_example=EXPORT_EXAMPLE,
             description="Entries up to the head at the start of the export, read in chunks. Times are UTC with "
                         "microseconds and CSV `detail` is the stored canonical JSON, so each entry's hash can be "
                         "recomputed from the export. `format=csv` answers text/csv: a header line, then the same "
-                        "fields per entry. The export itself is recorded in the trail.")
+                        "fields per entry. The last line is a trailer: `{\"trailer\": {\"count\": N, "
+                        "\"head_seq\": S, \"head_hash\": H}}` (CSV: `# count=N head_seq=S head_hash=H`), the "
+                        "number of entries and the chain's head when the export began; an export without it, or "
+                        "with another count, was cut short. A failure after the first byte closes the connection "
+                        "before the end of the chunked body, so the transfer shows as broken. `from` and `to` "
+                        f"take {when.READING}. The export itself is recorded in the trail.")
 async def export_audit(request: web.Request, call: Call) -> web.StreamResponse:
     q: AuditExportQuery = call.query
     db = request.app[DB]
-    filters = q.filters()
     async with db.write() as conn:
         await record(conn, Event(actor(call), "audit.exported", "audit_log", "-", None,
                                  {"format": q.format, "filters": _shown(q)}))
-    resp = web.StreamResponse(headers={"Content-Type": "text/csv; charset=utf-8" if q.format == "csv"
-                                       else "application/x-ndjson"})
-    await resp.prepare(request)
-    buf = [formats.header(q.format)]
-    async for entry in query.export(db.read, filters):
-        buf.append(formats.render(entry, q.format))
+    resp = await open_stream(request, f"{CSV}; charset=utf-8" if q.format == "csv" else NDJSON)
+    buf: list[str] = []
+    async for text in formats.Export(db.read, q.filters(), q.format).lines():
+        buf.append(text)
         if len(buf) >= 500:
             await resp.write("".join(buf).encode())
             buf = []

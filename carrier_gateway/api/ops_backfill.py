@@ -13,16 +13,17 @@ from carrier_gateway.appkeys import DB, SETTINGS
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from provisioning.backfill import flags, status
+from provisioning.inputs import Input, RowId
 
 router = Router("ops: back-registration")
 READERS = {"ops", "regulator"}
 MAX_FLAG = 10_000
 
 
-class FlagIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class FlagIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"enterprise_id": 1, "iccids": ["89860400000000000015", "89860400000000000023"]}]})
-    enterprise_id: int = Field(ge=1)
+    enterprise_id: RowId
     iccids: list[str] = Field(min_length=1, max_length=MAX_FLAG)
 
 
@@ -37,9 +38,8 @@ class UnflagOut(BaseModel):
     unflagged: int
 
 
-class ListQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    enterprise: int | None = Field(default=None, ge=1)
+class ListQuery(Input):
+    enterprise: RowId | None = None
     overdue: bool = Field(default=False, description="only cards still not registered after the deadline")
     cursor: str | None = Field(default=None, max_length=20)
     limit: int = Field(default=100, ge=1, le=status.MAX_PAGE)
@@ -62,9 +62,8 @@ class FlaggedPage(BaseModel):
     next_cursor: str | None
 
 
-class SummaryQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    enterprise: int | None = Field(default=None, ge=1)
+class SummaryQuery(Input):
+    enterprise: RowId | None = None
 
 
 class EnterpriseSummary(BaseModel):

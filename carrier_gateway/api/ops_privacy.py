@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from aiohttp import web
@@ -14,16 +13,17 @@ from carrier_gateway.api.ops_registrations import PurposeQuery
 from carrier_gateway.appkeys import DB, KEYRING
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
-from provisioning.enterprises import persons
+from provisioning import when
 from provisioning.personal_data import disclosure
 from provisioning.personal_data.status import key_status
+from provisioning.when import AsOf
 
 router = Router("ops: privacy")
 
 
 class UnmaskedPersonQuery(PurposeQuery):
-    on: dt.date | dt.datetime | None = Field(None, description="who was serving then (date: end of that day, "
-                                                               "China time)")
+    on: AsOf | None = Field(None, description="who was serving then: a date means the end of that day in China "
+                                              "time, a datetime without an offset is China time (UTC+8)")
     history: bool = False
 
 
@@ -50,7 +50,8 @@ class KeyStatus(BaseModel):
 @router.get(E + "/persons/unmasked", summary="Responsible persons in clear (auditor; purpose required, audited)",
             auth="ops", roles={"auditor"}, query=UnmaskedPersonQuery, response=ClearPersonList, errors=(404,),
             description="Answers 422 PURPOSE_REQUIRED without a purpose. The read is recorded in the audit trail "
-                        "(reader, enterprise, person ids, purpose; never the data).",
+                        f"(reader, enterprise, person ids, purpose; never the data). `on` takes {when.READING}; a "
+                        "date means as the day ended.",
             response_example={"items": [{"id": 3, "enterprise_id": 1, "role": "REAL_NAME", "name": "张三",
                                          "id_type": "RESIDENT_ID", "id_number": "11010519491231002X",
                                          "phone": "13800138000", "email": "zhang.san@oem.example",
@@ -59,7 +60,7 @@ async def list_persons_unmasked(request: web.Request, call: Call) -> web.Respons
     q: UnmaskedPersonQuery = call.query
     async with request.app[DB].write() as conn:
         items = await disclosure.unmasked_persons(conn, request.app[KEYRING], enterprise_id(request),
-                                                  actor=actor(call), purpose=q.purpose, on=persons.as_of(q.on),
+                                                  actor=actor(call), purpose=q.purpose, on=q.on,
                                                   history=q.history)
     return json_response({"items": items}, headers={"Cache-Control": "no-store"})
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from carrier_gateway.api.oem_models import REGISTRATION_OUT_EXAMPLE, RegistrationOut
 from carrier_gateway.api.ops_enterprises import actor
 from carrier_gateway.appkeys import DB, KEYRING
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
+from provisioning.inputs import Input
 from provisioning.personal_data import disclosure
 
 router = Router("ops: registrations")
 R = "/ops/v1/registrations/{registration_id:[A-Za-z0-9]+}"
 
 
-class PurposeQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PurposeQuery(Input):
     purpose: str | None = Field(default=None, max_length=300,
                                 description="why the unmasked data is needed (8-300 characters); recorded in "
                                             "the audit trail")

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from carrier_gateway.api.ops_enterprises import actor
 from carrier_gateway.api.report_models import EXAMPLE, InspectionReportOut
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
 from carrier_gateway.db import describe
+from carrier_gateway.jsonio import CSV, HTML
 from carrier_gateway.routing import Call, Router
+from provisioning.inputs import Input
 from provisioning.reports.inspect import produce
 
 router = Router("ops: reports")
@@ -20,8 +22,7 @@ READERS = {"regulator", "ops"}
 VIOLATIONS_HEADER = "X-Inspection-Violations"
 
 
-class ReportQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReportQuery(Input):
     format: Literal["json", "csv", "html"] = "json"
     section: Literal["enterprises", "roster"] = Field(
         default="enterprises", description="CSV only: the enterprise table (default) or the roster table")
@@ -35,7 +36,8 @@ class ReportQuery(BaseModel):
                         "flat text/csv table (`section=roster` for the roster); `format=html` a self-contained "
                         "page with inline SVG charts. The `X-Inspection-Violations` header carries the number of "
                         "violating cards in every format. Each report is recorded in the audit trail.",
-            auth="ops", roles=READERS, query=ReportQuery, response=InspectionReportOut, response_example=EXAMPLE)
+            auth="ops", roles=READERS, query=ReportQuery, response=InspectionReportOut, other_media_types=(CSV, HTML),
+            response_example=EXAMPLE)
 async def inspection_report(request: web.Request, call: Call) -> web.Response:
     q: ReportQuery = call.query
     db = request.app[DB]

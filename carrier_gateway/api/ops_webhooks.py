@@ -11,13 +11,13 @@ from carrier_gateway.background import WORKERS
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from carrier_gateway.webhooks import WEBHOOKS, delivery_status, retry_dead
+from provisioning.inputs import Input, RowId
 
 router = Router("ops: webhooks")
 
 
-class StatusQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    enterprise: int | None = Field(default=None, ge=1, description="only this enterprise")
+class StatusQuery(Input):
+    enterprise: RowId | None = Field(default=None, description="only this enterprise")
 
 
 class EnterpriseDeliveries(BaseModel):
@@ -33,9 +33,9 @@ class DeliveryStatus(BaseModel):
     items: list[EnterpriseDeliveries]
 
 
-class RetryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enterprise_id": 1}, {}]})
-    enterprise_id: int | None = Field(default=None, ge=1, description="only this enterprise (default: all)")
+class RetryIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enterprise_id": 1}, {}]})
+    enterprise_id: RowId | None = Field(default=None, description="only this enterprise (default: all)")
 
 
 class RetryOut(BaseModel):

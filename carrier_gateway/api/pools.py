@@ -12,14 +12,15 @@ from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from numbering import pool_usage, pools
+from provisioning.inputs import Input, RowId
 from provisioning.resources import addresses
 
 router = Router("ops: numbering")
 BIG = "decimal string: an IPv6 pool can hold more than 2**64 addresses"
 
 
-class PoolIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class PoolIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"cidr": "10.0.0.0/8", "apn": "iov.carrier", "label": "TBOX data"}]})
     cidr: str = Field(max_length=43, description="IPv4 or IPv6 network, host bits zero")
     apn: str = Field(max_length=63)
@@ -61,22 +62,22 @@ class PoolList(BaseModel):
     items: list[PoolOut]
 
 
-class PrefixQuery(BaseModel):
-    enterprise_id: int | None = None
-    pool_id: int | None = None
+class PrefixQuery(Input):
+    enterprise_id: RowId | None = None
+    pool_id: RowId | None = None
 
 
 class PrefixList(BaseModel):
     items: list[PrefixOut]
 
 
-class AllocateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class AllocateIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"enterprise_id": 1, "prefix_length": 24, "apn": "iov.carrier"}]})
-    enterprise_id: int = Field(ge=1)
+    enterprise_id: RowId
     prefix_length: int = Field(ge=0, le=128)
     apn: str | None = Field(None, max_length=63, description="only pools of this APN")
-    pool_id: int | None = Field(None, description="only this pool")
+    pool_id: RowId | None = Field(None, description="only this pool")
 
 
 class AllocatedOut(BaseModel):
@@ -86,8 +87,8 @@ class AllocatedOut(BaseModel):
     pool_id: int
 
 
-class AddressesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"addresses": ["10.0.0.1"]}]})
+class AddressesIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"addresses": ["10.0.0.1"]}]})
     addresses: list[str] = Field(min_length=1, max_length=10000)
 
 

@@ -13,6 +13,7 @@ from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from numbering import profile, segments, usage
+from provisioning.inputs import Input, RowId
 from provisioning.resources import numbers
 
 router = Router("ops: numbering")
@@ -34,13 +35,13 @@ class ProfileOut(BaseModel):
     quarantine_days: int
 
 
-class ProfilePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"quarantine_days": 90}]})
+class ProfilePatch(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"quarantine_days": 90}]})
     quarantine_days: int = Field(ge=0, le=profile.MAX_QUARANTINE_DAYS, description="cooling-off of released numbers")
 
 
-class SegmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+class SegmentIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"first": "1440000000000", "last": "1440000999999", "label": "Beijing IoV 1"}]})
     first: Msisdn
     last: Msisdn
@@ -82,20 +83,20 @@ class SegmentList(BaseModel):
     items: list[SegmentOut]
 
 
-class BlockQuery(BaseModel):
-    enterprise_id: int | None = None
-    segment_id: int | None = None
+class BlockQuery(Input):
+    enterprise_id: RowId | None = None
+    segment_id: RowId | None = None
 
 
 class BlockList(BaseModel):
     items: list[BlockOut]
 
 
-class AllocateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enterprise_id": 1, "count": 10000}]})
-    enterprise_id: int = Field(ge=1)
+class AllocateIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enterprise_id": 1, "count": 10000}]})
+    enterprise_id: RowId
     count: int = Field(ge=1, le=10**9)
-    segment_id: int | None = Field(None, description="allocate from this segment only (default: best fit anywhere)")
+    segment_id: RowId | None = Field(None, description="allocate from this segment only (default: best fit anywhere)")
 
 
 class AllocatedOut(BaseModel):
@@ -107,8 +108,8 @@ class AllocatedOut(BaseModel):
     segment_id: int
 
 
-class ReleaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"msisdns": ["1440000000007"]}]})
+class ReleaseIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"msisdns": ["1440000000007"]}]})
     msisdns: list[Msisdn] = Field(min_length=1, max_length=10000)
 
 

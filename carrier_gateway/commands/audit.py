@@ -13,14 +13,12 @@ from carrier_gateway.commands.audit_export import export_cmd
 from carrier_gateway.commands.base import CarrierGroup, CliFailure, emit, keyring, run, state, table
 from carrier_gateway.commands.registrations import auditor_actor, cli_via, token_option
 from carrier_gateway.commands.registrations import render as render_registration
+from carrier_gateway.commands.when import AS_OF
 from carrier_gateway.db import Database
 from provisioning.audit import query
-from provisioning.audit.offline import check_entries, read_export
+from provisioning.audit.offline import check_export
 from provisioning.audit.trail import VerifyResult, verify
-from provisioning.enterprises import persons
 from provisioning.personal_data import disclosure
-
-WHEN = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
 
 
 @click.group("audit", cls=CarrierGroup)
@@ -35,7 +33,8 @@ def audit_group() -> None:
 @click.option("--filtered", is_flag=True, help="With --file: the export was filtered, so gaps in seq are expected.")
 def verify_cmd(path: Path | None, filtered: bool) -> None:
     """Check the whole chain: exit 0 with the count checked, or exit 1 naming the first
-    edited, deleted or reordered entry."""
+    edited, deleted or reordered entry. An export must also end with its trailer line
+    (a file cut short fails) and, unless --filtered, at the head the trailer names."""
 
     async def go(db: Database) -> VerifyResult:
         async with db.read() as conn:
@@ -43,7 +42,7 @@ def verify_cmd(path: Path | None, filtered: bool) -> None:
 
     if path is not None:
         with path.open(encoding="utf-8", newline="") as fh:
-            result = check_entries(read_export(fh), gaps=filtered)
+            result = check_export(fh, gaps=filtered)
     else:
         result = run(go)
     doc = {"ok": result.ok, "checked": result.checked, "first_bad_seq": result.first_bad_seq,
@@ -107,7 +106,8 @@ def unmask_registration(registration_id: str, purpose: str, token: str | None) -
 @unmask_group.command("persons")
 @click.argument("enterprise_id", type=int)
 @click.option("--purpose", required=True, help="Why (8-300 characters; recorded in the audit trail).")
-@click.option("--on", "on", type=WHEN, help="Who was serving then  [default: now]")
+@click.option("--on", "on", type=AS_OF, help="Who was serving then (YYYY-MM-DD: end of that day, China "
+                                             "time)  [default: now]")
 @click.option("--history", is_flag=True, help="Every term ever recorded.")
 @token_option()
 def unmask_persons(enterprise_id: int, purpose: str, on: dt.datetime | None, history: bool,
@@ -115,12 +115,11 @@ def unmask_persons(enterprise_id: int, purpose: str, on: dt.datetime | None, his
     """An enterprise's responsible persons in clear."""
     disclosure.check_purpose(purpose)
     ring = keyring()
-    at = persons.as_of(on.date() if on is not None and on.time() == dt.time() and on.tzinfo is None else on)
 
     async def go(db: Database) -> list[dict[str, Any]]:
         who = await auditor_actor(db, token)
         async with db.write() as conn:
-            return await disclosure.unmasked_persons(conn, ring, enterprise_id, actor=who, purpose=purpose, on=at,
+            return await disclosure.unmasked_persons(conn, ring, enterprise_id, actor=who, purpose=purpose, on=on,
                                                      history=history, via=cli_via())
 
     rows = run(go)

@@ -11,6 +11,7 @@ import click
 
 from carrier_gateway.commands.base import emit, keyring, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor, enterprise_group
+from carrier_gateway.commands.when import AS_OF
 from carrier_gateway.db import Database
 from carrier_gateway.jsonio import dumps
 from numbering.dbtypes import utcnow
@@ -18,18 +19,8 @@ from provisioning.enterprises import persons
 from provisioning.enterprises.people import ID_TYPES, ROLES
 from provisioning.enterprises.roster_table import roster_csv
 
-WHEN = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"])
 _COLUMNS = [("id", "ID"), ("role", "ROLE"), ("name", "NAME"), ("id_type", "ID TYPE"), ("id_number", "ID NUMBER"),
             ("phone", "PHONE"), ("email", "EMAIL"), ("term_start", "FROM"), ("term_end", "UNTIL")]
-
-
-def moment(value: dt.datetime | None) -> dt.datetime | None:
-    """A --on value: a bare date is the end of that day (China time)."""
-    if value is None:
-        return None
-    if value.tzinfo is None and value.time() == dt.time():
-        return persons.as_of(value.date())
-    return persons.as_of(value)
 
 
 @enterprise_group.group("person")
@@ -66,7 +57,7 @@ def person_add(enterprise_id: int, role: str, name: str, id_type: str, id_number
 
 @person_group.command("list")
 @click.argument("enterprise_id", type=int)
-@click.option("--on", "on", type=WHEN, help="Who was serving then (YYYY-MM-DD: end of that day, China time).")
+@click.option("--on", "on", type=AS_OF, help="Who was serving then (YYYY-MM-DD: end of that day, China time).")
 @click.option("--history", is_flag=True, help="Every term ever recorded, ended ones included.")
 def person_list(enterprise_id: int, on: dt.datetime | None, history: bool) -> None:
     """List the persons serving now (or on a date, or all terms); masked."""
@@ -74,7 +65,7 @@ def person_list(enterprise_id: int, on: dt.datetime | None, history: bool) -> No
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
-            found = await persons.list_persons(conn, ring, enterprise_id, on=moment(on), history=history)
+            found = await persons.list_persons(conn, ring, enterprise_id, on=on, history=history)
         return [p.to_dict() for p in found]
 
     rows = run(go)
@@ -82,7 +73,8 @@ def person_list(enterprise_id: int, on: dt.datetime | None, history: bool) -> No
 
 
 @enterprise_group.command("roster")
-@click.option("--on", "on", type=WHEN, help="The roster as it stood then  [default: now]")
+@click.option("--on", "on", type=AS_OF,
+              help="The roster as it stood then (YYYY-MM-DD: end of that day, China time)  [default: now]")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "table"]), default="table", show_default=True,
               help="csv or json for the regulator; table to read.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the export to this file.")
@@ -93,7 +85,7 @@ def roster(on: dt.datetime | None, fmt: str, output: Path | None) -> None:
     Example: carrier enterprise roster --on 2026-06-30 --format csv --output roster.csv
     """
     ring = keyring()
-    at = moment(on) or utcnow()
+    at = on or utcnow()
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:

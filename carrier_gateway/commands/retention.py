@@ -10,8 +10,8 @@ import click
 
 from carrier_gateway.commands.base import CarrierGroup, CliFailure, emit, keyring, run
 from carrier_gateway.commands.enterprises import cli_actor
+from carrier_gateway.commands.when import AS_OF
 from carrier_gateway.db import Database
-from numbering.clock import CHINA
 from numbering.dbtypes import utcnow
 from provisioning.retention import rules
 from provisioning.retention.purge import Retention
@@ -40,14 +40,14 @@ async def checkpoint(db: Database) -> None:
 
 @retention_group.command("run")
 @click.option("--dry-run", is_flag=True, help="Only count what would be purged.")
-@click.option("--now", "now", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              help="Evaluate as of this time (China time; a date means the end of that day). Later than now "
-                   "only with --dry-run: data must not be purged before its time.")
+@click.option("--now", "now", type=AS_OF,
+              help="Evaluate as of this time (naive times are China time; a date means the end of that day). "
+                   "Later than now only with --dry-run: data must not be purged before its time.")
 @click.option("--chunk", type=click.IntRange(1, 100_000), default=500, show_default=True,
               help="Records purged per write transaction.")
 def retention_run(dry_run: bool, now: dt.datetime | None, chunk: int) -> None:
     """Purge (or with --dry-run count) personal data past retention, in audited chunks."""
-    at = _moment(now)
+    at = now or utcnow()
     if at > utcnow() and not dry_run:
         raise CliFailure("--now is in the future: that would purge data still within its retention period "
                          "(use it with --dry-run to see what will fall due)")
@@ -70,14 +70,6 @@ def retention_run(dry_run: bool, now: dt.datetime | None, chunk: int) -> None:
     counts = outcome["due"] if dry_run else outcome["purged"]
     emit(outcome, f"{verb} {counts['registrations']} registrations and {counts['responsible_persons']} "
                   f"responsible persons (retention ended before {limit.isoformat(timespec='seconds')})")
-
-
-def _moment(value: dt.datetime | None) -> dt.datetime:
-    if value is None:
-        return utcnow()
-    if value.time() == dt.time():
-        value = value + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-    return value.replace(tzinfo=CHINA).astimezone(dt.UTC)
 
 
 COMMANDS = [retention_group]

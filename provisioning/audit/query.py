@@ -8,11 +8,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.sqlutil import UnitOfWork
 from provisioning.audit.tables import audit_head, audit_log
+from provisioning.audit.trail import GENESIS
 
 FIELDS = ("seq", "at", "actor", "action", "object_type", "object_id", "enterprise_id", "detail", "prev_hash",
           "hash")
@@ -68,15 +69,28 @@ async def page(conn: AsyncConnection, filters: Filters, *, after: int = 0, limit
     return [as_dict(r) for r in rows], (rows[-1].seq if more and rows else None)
 
 
-async def head_seq(conn: AsyncConnection) -> int:
-    return (await conn.execute(select(func.coalesce(func.max(audit_head.c.seq), 0)))).scalar_one()
+@dataclasses.dataclass(frozen=True)
+class Head:
+    """The chain's last entry: its number and hash (0 and the genesis hash when empty)."""
+
+    seq: int
+    hash: str
 
 
-async def export(read: UnitOfWork, filters: Filters, *, chunk: int = 2000) -> AsyncIterator[dict[str, Any]]:
-    """Every matching entry up to the head as it stood when the export began, each chunk
-    read in its own short transaction (bounded memory; writers are never held up)."""
-    async with read() as conn:
-        last = await head_seq(conn)
+async def head(conn: AsyncConnection) -> Head:
+    row = (await conn.execute(select(audit_head.c.seq, audit_head.c.hash))).first()
+    return Head(row.seq, row.hash) if row is not None else Head(0, GENESIS)
+
+
+async def export(read: UnitOfWork, filters: Filters, *, upto: int | None = None,
+                 chunk: int = 2000) -> AsyncIterator[dict[str, Any]]:
+    """Every matching entry up to ``upto`` (default: the head as it stood when the export
+    began), each chunk read in its own short transaction (bounded memory; writers are
+    never held up)."""
+    last = upto
+    if last is None:
+        async with read() as conn:
+            last = (await head(conn)).seq
     after = 0
     while after < last:
         async with read() as conn:

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.clock import CHINA
 from numbering.dbtypes import utcnow
 from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
@@ -27,21 +26,6 @@ from provisioning.privacy.keyring import Keyring
 from provisioning.privacy.masking import mask_email, mask_id_number, mask_name, mask_phone
 
 CONTEXT = "enterprise.responsible_person"
-
-
-def as_of(value: dt.date | dt.datetime | None) -> dt.datetime | None:
-    """The moment a roster "on" value means: a datetime as given (naive = China time),
-    a date the end of that day in China time.
-
-    >>> as_of(dt.date(2026, 3, 1))
-    datetime.datetime(2026, 3, 1, 15, 59, 59, 999999, tzinfo=datetime.timezone.utc)
-    """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=CHINA)).astimezone(dt.UTC)
-    end = dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), CHINA) - dt.timedelta(microseconds=1)
-    return end.astimezone(dt.UTC)
 
 
 @dataclasses.dataclass(frozen=True)

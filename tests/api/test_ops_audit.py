@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 from sqlalchemy import update
 
 from carrier_gateway.db import Database
 from provisioning.audit import query
+from provisioning.audit.offline import check_export
 from provisioning.audit.tables import audit_log
 from provisioning.audit.trail import Event, record
 from tests.api.provisioning.helpers import tokens
@@ -64,11 +66,19 @@ async def test_verify_and_export(db: Database, db_url: str) -> None:
         assert ok == {"ok": True, "checked": 15, "first_bad_seq": None, "problem": None}
         resp = await http.get("/ops/v1/audit/export?action=card.", headers=h["regulator"])
         assert resp.status == 200 and resp.headers["Content-Type"].startswith("application/x-ndjson")
-        lines = [json.loads(line) for line in (await resp.text()).splitlines()]
+        *lines, trailer = [json.loads(line) for line in (await resp.text()).splitlines()]
         assert [e["seq"] for e in lines] == [2, 4, 6, 8, 10, 12]
+        async with db.read() as conn:
+            head = await query.head(conn)
+        # 15 entries and this export's own: the trailer names the head as the export began
+        assert head.seq == 16 and trailer == {"trailer": {"count": 6, "head_seq": 16, "head_hash": head.hash}}
         csv_resp = await http.get("/ops/v1/audit/export?format=csv&object_type=master_key", headers=h["regulator"])
         text = await csv_resp.text()
-        assert text.splitlines()[0].startswith("seq,at,actor") and len(text.splitlines()) == 2
+        assert csv_resp.headers["Content-Type"].startswith("text/csv")
+        header, entry, csv_trailer = text.splitlines()
+        assert header.startswith("seq,at,actor") and entry.startswith("13,")
+        assert csv_trailer.startswith("# count=1 head_seq=17 head_hash=")
+        assert check_export(io.StringIO(text), gaps=True).ok
         async with db.write() as conn:
             await conn.execute(update(audit_log).where(audit_log.c.seq == 5).values(actor="ops:10"))
         broken = await (await http.get("/ops/v1/audit/verify", headers=h["regulator"])).json()

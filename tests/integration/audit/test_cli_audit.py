@@ -88,17 +88,19 @@ async def test_export_streams_a_range_as_jsonl_and_csv(db: Database, db_url: str
     await _fill(db)
     whole = await run_cli("audit", "export", "--database-url", db_url)
     assert whole.code == 0, whole.err
-    entries = [json.loads(line) for line in whole.out.splitlines()]
+    *entries, trailer = [json.loads(line) for line in whole.out.splitlines()]
     assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5, 6, 7]
     assert entries[-1]["action"] == "audit.exported"  # the export is recorded before it starts
+    assert trailer == {"trailer": {"count": 7, "head_seq": 7, "head_hash": entries[-1]["hash"]}}
     _recheck(entries)
     out = tmp_path / "audit.csv"
     res = await run_cli("audit", "export", "--from", "2026-03-02", "--to", "2026-03-04", "--format", "csv",
                         "--output", str(out), "--json", "--database-url", db_url)
     assert res.code == 0, res.err
     assert res.json() == {"path": str(out), "entries": 3, "format": "csv"}
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    *rows, last = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["seq"] for r in rows] == ["2", "3", "4"]
+    assert last["seq"].startswith("# count=3 head_seq=8 head_hash=")
     assert json.loads(rows[0]["detail"]) == {"from": "INVENTORY", "i": 1, "to": "TEST"}
     listed = (await run_cli("audit", "list", "--action", "audit.exported", "--json", "--database-url", db_url)).json()
     assert len(listed["items"]) == 2
@@ -119,6 +121,8 @@ async def test_an_export_is_checked_without_the_database(db: Database, db_url: s
         "edited": ([json.dumps(e, ensure_ascii=False) for e in edited], "entry 3 was altered"),
         "deleted": (lines[:3] + lines[4:], "entry 4 is missing"),
         "reordered": ([lines[0], lines[2], lines[1], *lines[3:]], "entry 2 is missing"),
+        "cut short": (lines[:5], "without a trailer line: it was cut short"),
+        "tail removed": ([*lines[:5], lines[-1]], "has 5 lines but its trailer counts 7"),
     }
     for name, (content, message) in cases.items():
         bad = tmp_path / f"{name}.jsonl"
