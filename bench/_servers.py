@@ -84,7 +84,9 @@ def cpu_seconds(servers: list[Server]) -> float:
 
 class Profiler:
     """py-spy on each server for one phase at a time (raw collapsed stacks), if asked:
-    ``PHASE.txt`` for one server, ``PHASE-1.txt``, ``PHASE-2.txt``... for several."""
+    ``PHASE.txt`` for one server, ``PHASE-1.txt``, ``PHASE-2.txt``... for several. Only
+    threads holding the GIL are sampled (``--gil``): a sample is CPU, never a thread
+    waiting on a queue; ``bench/profile_steps.py`` turns the stacks into a table."""
 
     def __init__(self, directory: str | None, servers: list[Server]) -> None:
         self.dir, self.pids = directory, [server.proc.pid for server in servers]
@@ -98,7 +100,7 @@ class Profiler:
         for n, pid in enumerate(self.pids, 1):
             name = f"{phase}.txt" if len(self.pids) == 1 else f"{phase}-{n}.txt"
             self.procs.append(subprocess.Popen(
-                [spy, "record", "--pid", str(pid), "--rate", "250", "--format", "raw",
+                [spy, "record", "--pid", str(pid), "--rate", "250", "--gil", "--format", "raw",
                  "-o", str(Path(self.dir) / name)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         time.sleep(0.5)
 
