@@ -34,9 +34,9 @@ from provisioning.audit import formats, query  # noqa: E402
 from provisioning.audit.tables import audit_log  # noqa: E402
 from provisioning.audit.trail import Event, entry_hash, record, verify  # noqa: E402
 from provisioning.documents import fake, fake_names  # noqa: E402
-from provisioning.privacy.keyring import new_keyring  # noqa: E402
 from provisioning.personal_data.registry import COLUMNS  # noqa: E402
 from provisioning.personal_data.rotation import Reencryption  # noqa: E402
+from provisioning.privacy.keyring import new_keyring  # noqa: E402
 from provisioning.registrations.accept import SUBJECT_CONTEXT, Incoming, accept  # noqa: E402
 from provisioning.registrations.records import RegistrationRecord  # noqa: E402
 from provisioning.registrations.tables import registrations as r  # noqa: E402
