@@ -35,10 +35,7 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
     else:  # the queue index holds (due_at, rowid): arrival order without a sort
         due = due.order_by(r.c.due_at, literal_column("registrations.rowid"))
     mark = now_s + lease_seconds
-    # a claim counts as a failure until its step writes an outcome (which resets the count):
-    # a row whose steps keep failing or crashing is seen to, see Verifier.max_failures
-    stmt = (update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark, failures=r.c.failures + 1)
-            .returning(*_CLAIM_COLUMNS))
+    stmt = update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark).returning(*_CLAIM_COLUMNS)
     rows = sorted((await conn.execute(stmt)).all(), key=lambda row: row.id)
     return (mark, rows) if rows else (0, [])
 
@@ -52,9 +49,12 @@ async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> se
 
 
 async def note_failures(conn: AsyncConnection, failures: dict[str, BaseException], mark: int, now_s: int) -> None:
-    """Remember why these claimed rows could not be decided (the error's class: never its
-    text, which may quote data) and make them due again soon, backing off."""
+    """Count a failed verification of these claimed rows, remember why (the error's class:
+    never its text, which may quote data) and make them due again soon, backing off. A
+    claim that merely ran out of lease is not a failure: only an error counts, so a slow
+    identity authority never gets a registration rejected (see Verifier.max_failures)."""
     rows = [{"b_id": reg_id, "v_error": type(exc).__name__[:200]} for reg_id, exc in failures.items()]
     if rows:
         await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "PENDING", r.c.due_at == mark)
-                           .values(last_error=bindparam("v_error"), due_at=now_s + 2 * r.c.failures), rows)
+                           .values(last_error=bindparam("v_error"), failures=r.c.failures + 1,
+                                   due_at=now_s + 2 * (r.c.failures + 1)), rows)

@@ -39,8 +39,8 @@ registrations = Table(
     Column("job_id", String(24), nullable=True),
     Column("job_line", Integer, nullable=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
-    #: verification steps that claimed this row and failed (an error, a crash) since its last
-    #: decision or deferral; past the verifier's bound the row is REJECTED (VERIFICATION_FAILED)
+    #: verifications of this row that failed with an error since its last decision or
+    #: deferral; at the verifier's bound the row is REJECTED (VERIFICATION_FAILED)
     Column("failures", Integer, nullable=False, server_default="0"),
     #: why the last of them failed (an error class, never data)
     Column("last_error", String(200), nullable=True),

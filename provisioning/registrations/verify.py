@@ -66,8 +66,8 @@ class Verifier:
     #: long after it, so a trickle of pushes (each one waking the worker) is verified in
     #: batches instead of one fixed-cost step per push
     linger_seconds: float = 0.05
-    #: a row whose verification steps failed (an error, a crash) more often than this in a
-    #: row is REJECTED with VERIFICATION_FAILED instead of being retried for ever
+    #: a row whose verification failed with an error this often in a row (no decision or
+    #: deferral in between) is REJECTED with VERIFICATION_FAILED instead of retried for ever
     max_failures: int = 5
     _last_partial: float = dataclasses.field(default=0.0, repr=False)
 
@@ -86,7 +86,7 @@ class Verifier:
         checked: dict[str, tuple[Checked, Subject]] = {}
         failed: dict[str, BaseException] = {}
         for n, row in enumerate(rows, 1):
-            if row.failures > self.max_failures:
+            if row.failures >= self.max_failures:
                 checked[row.id] = (_given_up(row, self.max_failures), None)  # type: ignore[assignment]
             else:
                 try:
