@@ -48,13 +48,14 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 class ClientFaults(logging.Filter):
-    """aiohttp's server logs a malformed request (BadHttpMessage, LineTooLong...) and a
-    client gone mid-request at ERROR with a traceback, though neither is a fault of the
-    service: one line instead, a malformed request at WARNING, a disconnect at INFO."""
+    """aiohttp's server logs a malformed request (BadHttpMessage, LineTooLong, a body that
+    is not the encoding it claims...) and a client gone mid-request at ERROR with a
+    traceback, though neither is a fault of the service: one line instead, a malformed
+    request at WARNING, a disconnect at INFO."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, HttpProcessingError):
+        if isinstance(exc, (HttpProcessingError, web.RequestPayloadError)):
             level, what = logging.WARNING, "malformed request"
         elif isinstance(exc, ConnectionError):
             level, what = logging.INFO, "client went away"

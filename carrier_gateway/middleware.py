@@ -8,6 +8,7 @@ import time
 import uuid
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from sqlalchemy.exc import IntegrityError
 
@@ -74,6 +75,11 @@ def answer_for(exc: Exception, request: web.Request) -> web.StreamResponse:
         log.warning("integrity conflict", extra=where)
         return problem(409, "Conflict", "a concurrent change got there first; read the current state and retry",
                        code="CONCURRENT_CHANGE", request=request)
+    if isinstance(exc, (web.RequestPayloadError, HttpProcessingError)):
+        # a body aiohttp could not decode (not the Content-Encoding it claims, a broken chunk): the client's doing
+        log.warning("malformed request body", extra={**where, "error": type(exc).__name__})
+        return problem(400, "Malformed request", "the request body could not be read as its headers describe it",
+                       code="BAD_REQUEST", request=request)
     if isinstance(exc, ConnectionError):
         # the client went away (mid-upload, say): routine, and nobody is left to read an answer
         log.info("client went away during the request", extra={**where, "error": type(exc).__name__})
