@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from carrier_gateway.db import Database
 from carrier_gateway.migrate import upgrade
-from numbering import profile, segments
+from numbering.identifiers import profile
+from numbering.msisdn import segments
 from provisioning.cards.issuance import MAX_CHUNK, MIN_CHUNK, issue_cards
 from provisioning.cards.tables import cards
 from provisioning.documents import fake, fake_names

@@ -22,7 +22,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from carrier_gateway.db import Database  # noqa: E402
 from carrier_gateway.migrate import upgrade  # noqa: E402
-from numbering import iccid, imsi, pools, profile, segments  # noqa: E402
+from numbering.identifiers import iccid, imsi, profile  # noqa: E402
+from numbering.ip import pools  # noqa: E402
+from numbering.msisdn import segments  # noqa: E402
 from provisioning.cards import issuance  # noqa: E402
 from provisioning.documents.uscc import calc_check_digit  # noqa: E402
 from provisioning.enterprises.registry import add_enterprise  # noqa: E402

@@ -52,10 +52,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.db import Database
 from carrier_gateway.migrate import upgrade
-from numbering import pools, segments
 from numbering import tables as t
 from numbering.intervals import cidr_blocks
+from numbering.ip import pools
 from numbering.ipspace import V4_BASE, WIDTH, parse_network, to_key
+from numbering.msisdn import segments
 
 MSISDN_BASE = {"contiguous": 1440000000000, "fragmented": 1441000000000}
 V4 = {"contiguous": "10.0.0.0/8", "fragmented": "11.0.0.0/8"}

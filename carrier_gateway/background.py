@@ -14,7 +14,7 @@ from carrier_gateway.metrics import METRICS
 from carrier_gateway.oem import AUTHORITY, NONCES
 from carrier_gateway.webhooks import WEBHOOKS, WebhookSender
 from carrier_gateway.workers import Worker, Workers
-from numbering import segments
+from numbering.msisdn import segments
 from provisioning.cards.runner import OrderRunner
 from provisioning.registrations.verify import Verifier
 

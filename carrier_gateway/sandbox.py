@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from carrier_gateway import ops_auth
 from carrier_gateway.db import Database
-from numbering import pools, profile, segments
+from numbering.identifiers import profile
+from numbering.ip import pools
+from numbering.msisdn import segments
 from provisioning.cards.issuance import issue_cards
 from provisioning.enterprises.credentials import create_key
 from provisioning.enterprises.destinations import add_destination

@@ -11,7 +11,7 @@ from carrier_gateway.api.ops_enterprises import READERS, actor
 from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
-from numbering import pool_usage, pools
+from numbering.ip import pool_usage, pools
 from provisioning.inputs import Input, RowId
 from provisioning.resources import addresses
 

@@ -12,7 +12,8 @@ from carrier_gateway.api.ops_enterprises import READERS, actor
 from carrier_gateway.appkeys import DB
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
-from numbering import profile, segments, usage
+from numbering.identifiers import profile
+from numbering.msisdn import segments, usage
 from provisioning.inputs import Input, RowId
 from provisioning.resources import numbers
 

@@ -9,8 +9,8 @@ import click
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database
-from numbering import pool_usage, pools
 from numbering.errors import NotFound
+from numbering.ip import pool_usage, pools
 from provisioning.resources import addresses as addresses_uc
 
 POOL_COLUMNS = [("id", "ID"), ("cidr", "POOL"), ("apn", "APN"), ("size", "ADDRESSES"), ("allocated", "ALLOCATED"),

@@ -9,7 +9,8 @@ import click
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.commands.enterprises import cli_actor
 from carrier_gateway.db import Database
-from numbering import profile, segments, usage
+from numbering.identifiers import profile
+from numbering.msisdn import segments, usage
 from provisioning.resources import numbers
 
 SEGMENT_COLUMNS = [("id", "ID"), ("first", "FIRST"), ("last", "LAST"), ("total", "TOTAL"), ("stock", "STOCK"),

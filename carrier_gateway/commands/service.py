@@ -17,8 +17,8 @@ from carrier_gateway.filemodes import exposure_warning
 from carrier_gateway.logs import configure_logging
 from carrier_gateway.migrate import upgrade
 from carrier_gateway.sandbox import seed as sandbox_seed
-from numbering import profile
-from numbering.carriers import PROFILES
+from numbering.identifiers import profile
+from numbering.identifiers.carriers import PROFILES
 from provisioning.privacy.keyring import load_keyring, new_keyring, write_keyring
 
 log = logging.getLogger("carrier.serve")

@@ -31,13 +31,15 @@ from sqlalchemy import insert, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import iccid, pools, profile, segments, serials
 from numbering.dbtypes import utcnow
 from numbering.errors import Exhausted
+from numbering.identifiers import iccid, profile, serials
+from numbering.identifiers.bulk import iccids, imsis
+from numbering.ip import pools
+from numbering.msisdn import segments
 from numbering.sqlutil import UnitOfWork
 from provisioning.audit.trail import Event, record
 from provisioning.cards.errors import OrderComplete, OrderInvalid
-from provisioning.cards.identifiers import iccids, imsis
 from provisioning.cards.orders import Order, get_order, reopen_order, stop_order
 from provisioning.cards.states import USAGES
 from provisioning.cards.tables import card_orders, cards

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import pools, segments
 from numbering.dbtypes import utcnow
+from numbering.ip import pools
+from numbering.msisdn import segments
 from provisioning.audit.trail import Event, record
 from provisioning.cards.errors import CardInvalid, IllegalTransition
 from provisioning.cards.events import suspended_event

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
-from numbering.profile import get_profile
+from numbering.identifiers.profile import get_profile
 from provisioning.backfill import status as backfill
 from provisioning.enterprises.tables import enterprises as e
 from provisioning.privacy.keyring import Keyring

@@ -7,15 +7,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.pool_usage import prefix_usage
+from numbering.ip.pool_usage import prefix_usage
+from numbering.msisdn.usage import block_usage
 from numbering.sqlutil import as_int
 from numbering.tables import quarantine
-from numbering.usage import block_usage
 from provisioning.reports.model import IpUse, NumberUse
 
 
 async def number_use(conn: AsyncConnection) -> dict[int, NumberUse]:
-    """Like ``numbering.usage.enterprise_usage`` for every enterprise at once:
+    """Like ``numbering.msisdn.usage.enterprise_usage`` for every enterprise at once:
     ``quarantined`` also counts numbers of blocks given back that are still cooling off."""
     out: dict[int, NumberUse] = {}
     for block in await block_usage(conn):

@@ -1,5 +1,5 @@
 """IP pools, the prefixes given to enterprises and static addresses (use cases over
-numbering.pools)."""
+numbering.ip.pools)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import pools
+from numbering.ip import pools
 from provisioning.resources.events import Action, audit
 from provisioning.resources.numbers import buyer
 

@@ -1,4 +1,4 @@
-"""MSISDN segments and the blocks given to enterprises (use cases over numbering.segments)."""
+"""MSISDN segments and the blocks given to enterprises (use cases over numbering.msisdn.segments)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import profile, segments
 from numbering.dbtypes import utcnow
+from numbering.identifiers import profile
+from numbering.msisdn import segments
 from provisioning.enterprises.registry import get_enterprise
 from provisioning.resources.events import Action, audit
 

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 
 from carrier_gateway.db import Database
-from numbering import segments, usage
+from numbering.msisdn import segments, usage
 from provisioning.privacy.keyring import Keyring
 from tests.support.http import app_client
 from tests.support.world import build_oem

@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 from carrier_gateway.db import Database
-from numbering import segments
+from numbering.msisdn import segments
 from provisioning.cards.issuance import issue_cards
 from provisioning.cards.store import list_cards
 from provisioning.documents import fake, fake_names

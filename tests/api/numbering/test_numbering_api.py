@@ -89,7 +89,7 @@ async def test_segment_errors_are_problem_json(db_url: str) -> None:
 
 async def test_release_and_expire_numbers_over_http(db_url: str) -> None:
     h = await _headers(db_url)
-    from numbering import segments
+    from numbering.msisdn import segments
 
     db = Database(db_url)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from carrier_gateway.db import Database
-from numbering import segments
+from numbering.msisdn import segments
 from provisioning.audit.tables import audit_log
 from provisioning.cards import issuance
 from provisioning.cards.runner import OrderRunner

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.db import Database
 from numbering import tables as t
-from numbering.usage import segment_usage
+from numbering.msisdn.usage import segment_usage
 
 T = TypeVar("T")
 BASE = 1440000000000  # the first China Mobile IoT number

@@ -17,8 +17,10 @@ from typing import Any
 import netaddr
 
 from carrier_gateway.db import Database
-from numbering import pools, segments, serials
+from numbering.identifiers import serials
 from numbering.intervals import size
+from numbering.ip import pools
+from numbering.msisdn import segments
 from tests.integration.numbering.helpers import BASE, check_segment_invariants, write
 from tests.integration.numbering.worker import TASKS
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from carrier_gateway.db import Database
-from numbering import pools
 from numbering.errors import Conflict, Exhausted
-from numbering.pool_usage import pool_usage, prefix_usage
+from numbering.ip import pools
+from numbering.ip.pool_usage import pool_usage, prefix_usage
 from tests.integration.numbering.helpers import wipe
 
 POOL = netaddr.IPNetwork("192.0.2.0/26")

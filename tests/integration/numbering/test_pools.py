@@ -7,9 +7,9 @@ import re
 import pytest
 
 from carrier_gateway.db import Database
-from numbering import pools
 from numbering.errors import Conflict, Exhausted, Invalid, NotFound
-from numbering.pool_usage import pool_usage, prefix_usage
+from numbering.ip import pools
+from numbering.ip.pool_usage import pool_usage, prefix_usage
 from numbering.tables import pool_free
 from tests.integration.numbering.helpers import count_rows, read, write
 

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import update
 
 from carrier_gateway.db import Database
-from numbering import iccid, imsi, profile, segments, serials
 from numbering.errors import Conflict, Exhausted, Invalid
+from numbering.identifiers import iccid, imsi, profile, serials
+from numbering.msisdn import segments
 from numbering.tables import serials as serials_table
 from tests.integration.numbering.helpers import BASE, read, write
 

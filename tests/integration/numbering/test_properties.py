@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.db import Database
-from numbering import segments
 from numbering.errors import Conflict, Exhausted
 from numbering.intervals import best_fit, plan_take, runs_of
+from numbering.msisdn import segments
 from tests.integration.numbering.helpers import BASE, check_segment_invariants, wipe
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from carrier_gateway.db import Database
-from numbering import profile, segments
 from numbering.errors import Conflict, Exhausted, Invalid, NotFound
+from numbering.identifiers import profile
+from numbering.msisdn import segments
+from numbering.msisdn.usage import enterprise_usage, segment_usage
 from numbering.tables import block_free, quarantine, segment_free
-from numbering.usage import enterprise_usage, segment_usage
 from tests.integration.numbering.helpers import BASE, check_segment_invariants, count_rows, read, write
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -13,7 +13,9 @@ import sys
 from typing import Any
 
 from carrier_gateway.db import Database
-from numbering import pools, segments, serials
+from numbering.identifiers import serials
+from numbering.ip import pools
+from numbering.msisdn import segments
 
 TASKS = 3
 

@@ -34,8 +34,9 @@ SEGMENT_FIRST = 1440000000000
 async def stock(conn: AsyncConnection, enterprise_id: int, *, numbers: int = 1000, prefix_length: int | None = 24,
                 segment: tuple[int, int] = (SEGMENT_FIRST, SEGMENT_FIRST + 99_999)) -> None:
     """Give an enterprise a number block (and an IP prefix), adding stock if needed."""
-    from numbering import pools, segments
     from numbering.errors import Conflict as Taken
+    from numbering.ip import pools
+    from numbering.msisdn import segments
 
     try:
         await segments.add_segment(conn, *segment, label="test")

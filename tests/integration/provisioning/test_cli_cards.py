@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from carrier_gateway.db import Database
-from numbering import segments
+from numbering.msisdn import segments
 from tests.integration.provisioning.factory import enterprise, stock
 from tests.support.cli import carrier
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from carrier_gateway.db import Database
-from numbering import iccid
 from numbering.errors import Exhausted, Invalid
+from numbering.identifiers import iccid
 from provisioning.audit.tables import audit_log
 from provisioning.cards import issuance
 from provisioning.cards.errors import OrderComplete
@@ -52,7 +52,7 @@ async def test_exhausted_chunk_leaves_no_half_issued_card_and_the_order_resumes(
     assert stopped.issued == 100 and stopped.status == "STOPPED" and count == 100
     assert stopped.stopped_reason is not None and "resume order" in stopped.stopped_reason
     async with db.write() as conn:
-        from numbering import segments
+        from numbering.msisdn import segments
         await segments.allocate_block(conn, eid, 100)
     done = await issuance.run_order(db.write, stopped.id, actor=ACTOR)
     async with db.read() as conn:

@@ -88,7 +88,7 @@ async def test_termination_quarantines_the_number_and_frees_the_ip(db: Database)
     assert done.state == "TERMINATED" and done.msisdn == card.msisdn
     assert any(r.first <= int(card.msisdn) <= r.last for r in held)
     async with db.write() as conn:
-        from numbering import pools
+        from numbering.ip import pools
         again = await pools.assign_addresses(conn, done.enterprise_id, 1)
         with pytest.raises(Conflict, match="TERMINATED is final"):
             await lifecycle.transition(conn, a, "INVENTORY", actor=ACTOR, reason="undo")

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from carrier_gateway.client import OemClient
 from carrier_gateway.db import Database
-from numbering import pools, segments
+from numbering.ip import pools
+from numbering.msisdn import segments
 from provisioning.backfill.flags import flag_cards
 from provisioning.cards import lifecycle
 from provisioning.cards.issuance import issue_cards

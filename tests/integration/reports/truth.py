@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import text
 
 from carrier_gateway.db import Database
-from numbering.pool_usage import prefix_usage
-from numbering.usage import enterprise_usage
+from numbering.ip.pool_usage import prefix_usage
+from numbering.msisdn.usage import enterprise_usage
 
 
 async def _pairs(conn: Any, sql: str, **params: Any) -> dict[str, int]:

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-from numbering import iccid, imsi
-from numbering.carriers import PROFILES
+from numbering.identifiers import iccid, imsi
+from numbering.identifiers.carriers import PROFILES
 
 
 def test_real_iccids_with_letters_are_accepted_leniently_not_strictly() -> None:

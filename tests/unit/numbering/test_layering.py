@@ -11,8 +11,8 @@ import numbering
 
 
 def test_numbering_imports_nothing_above_it() -> None:
-    modules = [f"numbering.{m.name}" for m in pkgutil.iter_modules(numbering.__path__)]
-    assert {"numbering.segments", "numbering.pools", "numbering.iccid"} <= set(modules)
+    modules = [m.name for m in pkgutil.walk_packages(numbering.__path__, "numbering.")]
+    assert {"numbering.msisdn.segments", "numbering.ip.pools", "numbering.identifiers.iccid"} <= set(modules)
     code = (f"import importlib, json, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
             "print(json.dumps(sorted(sys.modules)))")
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from numbering import msisdn
-from numbering.carriers import PROFILES, RESERVED_MSISDN_PREFIXES
+from numbering.identifiers import msisdn
+from numbering.identifiers.carriers import PROFILES, RESERVED_MSISDN_PREFIXES
 
 
 @pytest.mark.parametrize("raw", ["1440123456789", "1440 1234 56789", "+86 1440-1234-56789",

@@ -24,7 +24,7 @@ from __future__ import annotations
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.util import clean, isdigits
 
-from numbering.carriers import PROFILES, carrier_for_msisdn, profile_for, reserved_prefix
+from numbering.identifiers.carriers import PROFILES, carrier_for_msisdn, profile_for, reserved_prefix
 
 LENGTH = 13
 

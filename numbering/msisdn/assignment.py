@@ -16,8 +16,8 @@ from numbering.checks import positive
 from numbering.dbtypes import utcnow
 from numbering.errors import Conflict, Exhausted, Invalid
 from numbering.freelists import BLOCK_FREE, STOCK
+from numbering.identifiers.profile import get_profile
 from numbering.intervals import Run, runs_of
-from numbering.profile import get_profile
 from numbering.runs import FreeRun
 from numbering.sqlutil import backstop
 from numbering.tables import block_free, blocks, quarantine, segments

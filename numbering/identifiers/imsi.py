@@ -24,7 +24,7 @@ from stdnum import imsi as std_imsi
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.util import clean, isdigits
 
-from numbering.carriers import MCC, PROFILES, CarrierProfile, carrier_for_mnc, profile_for
+from numbering.identifiers.carriers import MCC, PROFILES, CarrierProfile, carrier_for_mnc, profile_for
 
 LENGTH = 15
 MSIN_DIGITS = 10
@@ -79,7 +79,7 @@ def format(number: str) -> str:
 def from_serial(profile: CarrierProfile, serial: int) -> str:
     """The IMSI for ``serial``: MCC, the profile's default MNC, serial as the MSIN.
 
-    >>> from numbering.carriers import PROFILES
+    >>> from numbering.identifiers.carriers import PROFILES
     >>> from_serial(PROFILES['china-mobile'], 7)
     '460040000000007'
     """

@@ -1,13 +1,13 @@
 """ICCIDs and IMSIs for runs of consecutive serials, fast enough for bulk issuance.
 
-``numbering.iccid.from_serial`` is the definition (``8986`` + issuer + 13-digit serial
+``numbering.identifiers.iccid.from_serial`` is the definition (``8986`` + issuer + 13-digit serial
 + Luhn digit); computing the Luhn digit digit by digit for a million cards costs more
 than inserting them. Here the Luhn sum is split into a constant part (the head), the
 serial's high digits (one table entry per 10,000 serials) and its four low digits (a
 10,000-entry table), and every run is checked against ``from_serial`` at both ends.
 
->>> from numbering.carriers import PROFILES
->>> from numbering import iccid
+>>> from numbering.identifiers.carriers import PROFILES
+>>> from numbering.identifiers import iccid
 >>> p = PROFILES["china-unicom"]
 >>> iccids(p, 9_998, 4) == [iccid.from_serial(p, s) for s in range(9_998, 10_002)]
 True
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import functools
 
-from numbering import iccid, imsi
-from numbering.carriers import CarrierProfile
+from numbering.identifiers import iccid, imsi
+from numbering.identifiers.carriers import CarrierProfile
 
 _LOW = 4
 _LOW_MOD = 10**_LOW
@@ -66,7 +66,7 @@ def iccids(profile: CarrierProfile, first: int, count: int) -> list[str]:
         out.extend(f"{prefix}{k:0{_LOW}d}{(10 - (base + low[k]) % 10) % 10}" for k in range(low0, low0 + n))
         pos += n
     if out[0] != iccid.from_serial(profile, first) or out[-1] != iccid.from_serial(profile, first + count - 1):
-        raise AssertionError("bulk ICCID generation disagrees with numbering.iccid.from_serial")
+        raise AssertionError("bulk ICCID generation disagrees with numbering.identifiers.iccid.from_serial")
     return out
 
 
@@ -77,5 +77,5 @@ def imsis(profile: CarrierProfile, first: int, count: int) -> list[str]:
     head = imsi.from_serial(profile, 0)[: -imsi.MSIN_DIGITS]
     out = [f"{head}{s:0{imsi.MSIN_DIGITS}d}" for s in range(first, first + count)]
     if out[0] != imsi.from_serial(profile, first) or out[-1] != imsi.from_serial(profile, first + count - 1):
-        raise AssertionError("bulk IMSI generation disagrees with numbering.imsi.from_serial")
+        raise AssertionError("bulk IMSI generation disagrees with numbering.identifiers.imsi.from_serial")
     return out

@@ -31,7 +31,7 @@ from stdnum import luhn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.util import clean, isdigits
 
-from numbering.carriers import CarrierProfile, carrier_for_iccid_issuer
+from numbering.identifiers.carriers import CarrierProfile, carrier_for_iccid_issuer
 
 PREFIX = "8986"
 LENGTHS = (19, 20)
@@ -103,7 +103,7 @@ def format(number: str) -> str:
 def from_serial(profile: CarrierProfile, serial: int) -> str:
     """The 20-digit ICCID for ``serial`` under the profile's issuer code, Luhn digit included.
 
-    >>> from numbering.carriers import PROFILES
+    >>> from numbering.identifiers.carriers import PROFILES
     >>> from_serial(PROFILES['china-unicom'], 42)
     '89860600000000000427'
     """

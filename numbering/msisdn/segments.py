@@ -6,7 +6,7 @@ IMMEDIATE`` write transaction already serialises writers), recomputes the best f
 from the free runs, then writes; UNIQUE constraints on block bounds are the backstop.
 
 Assigning numbers to cards, releasing them into quarantine and expiring the quarantine
-live in :mod:`numbering.assignment` and are re-exported here.
+live in :mod:`numbering.msisdn.assignment` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import checks, msisdn, profile
-from numbering.assignment import assign_msisdns, expire_quarantine, release_msisdns
+from numbering import checks
 from numbering.checks import positive
 from numbering.errors import Conflict, Exhausted, Invalid, NotFound
 from numbering.freelists import BLOCK_FREE, STOCK
+from numbering.identifiers import msisdn, profile
+from numbering.msisdn.assignment import assign_msisdns, expire_quarantine, release_msisdns
 from numbering.runs import FreeRun
 from numbering.sqlutil import backstop
 from numbering.tables import block_free, blocks, quarantine, segment_free, segments

@@ -2,9 +2,9 @@
 
 A pool is an IPv4 or IPv6 CIDR serving one APN; pools never overlap, even across
 APNs, so an address names one assignment. ``allocate_prefix`` gives an enterprise the
-first free aligned sub-prefix of the asked length (see numbering.poolfree) under the
+first free aligned sub-prefix of the asked length (see numbering.ip.poolfree) under the
 pool's row lock; a UNIQUE constraint on the prefix start is the backstop.
-Static addresses for cards: :mod:`numbering.addresses`, re-exported here.
+Static addresses for cards: :mod:`numbering.ip.addresses`, re-exported here.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import checks, poolfree, profile
-from numbering.addresses import assign_addresses, release_addresses
+from numbering import checks
 from numbering.checks import check_apn, positive
 from numbering.errors import Conflict, Exhausted, Invalid, NotFound
 from numbering.freelists import PREFIX_FREE
+from numbering.identifiers import profile
+from numbering.ip import poolfree
+from numbering.ip.addresses import assign_addresses, release_addresses
 from numbering.ipspace import V4_OFFSET, WIDTH, Network, cidr_text, from_key, parse_network, to_key, usable
 from numbering.sqlutil import backstop
 from numbering.tables import addresses, pools, prefix_free, prefixes

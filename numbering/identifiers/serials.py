@@ -2,7 +2,7 @@
 
 :func:`reserve` hands out a contiguous range of serials under a row lock, so two
 processes issuing cards at once never get the same serial; the generators
-:func:`numbering.iccid.from_serial` and :func:`numbering.imsi.from_serial` turn a
+:func:`numbering.identifiers.iccid.from_serial` and :func:`numbering.identifiers.imsi.from_serial` turn a
 serial into the identifier.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import iccid, imsi
 from numbering.errors import Exhausted, Invalid
+from numbering.identifiers import iccid, imsi
 from numbering.sqlutil import insert_ignore
 from numbering.tables import serials
 

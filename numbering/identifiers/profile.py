@@ -12,9 +12,9 @@ import dataclasses
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.carriers import DEFAULT_CARRIER, PROFILES, CarrierProfile, profile_for
 from numbering.dbtypes import utcnow
 from numbering.errors import Conflict, Invalid
+from numbering.identifiers.carriers import DEFAULT_CARRIER, PROFILES, CarrierProfile, profile_for
 from numbering.sqlutil import insert_ignore
 from numbering.tables import profile, segments, serials
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numbering import iccid, imsi
-from numbering.carriers import PROFILES
-from provisioning.cards.identifiers import iccids, imsis
+from numbering.identifiers import iccid, imsi
+from numbering.identifiers.bulk import iccids, imsis
+from numbering.identifiers.carriers import PROFILES
 
 profiles = st.sampled_from(sorted(PROFILES))
 

@@ -1,0 +1,2 @@
+"""IP pools per APN, the prefixes allocated from them to enterprises, static addresses
+for cards, and their utilisation."""
