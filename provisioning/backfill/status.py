@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.clock import CHINA
 from provisioning.backfill.tables import backfill_cards as b
+from provisioning.cards.states import CardState, RealNameStatus
 from provisioning.cards.tables import cards
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 MAX_PAGE = 500
-OUTSTANDING_STATUSES = ("PENDING", "REJECTED", "OUTSTANDING")
+OUTSTANDING_STATUSES = (RealNameStatus.PENDING, RealNameStatus.REJECTED, "OUTSTANDING")
 
 
 def china_today() -> dt.date:
@@ -37,7 +39,7 @@ def _deadline_end(deadline: dt.date) -> dt.datetime:
 def _flagged() -> Select[Any]:
     verified_at = (select(func.min(r.c.decided_at))
                    .where(r.c.enterprise_id == b.c.enterprise_id, r.c.iccid == b.c.iccid,
-                          r.c.status.in_(("VERIFIED", "SUPERSEDED")))
+                          r.c.status.in_((RegistrationStatus.VERIFIED, RegistrationStatus.SUPERSEDED)))
                    .scalar_subquery())
     return (select(b.c.enterprise_id, b.c.iccid, b.c.flagged_at, cards.c.msisdn, cards.c.state,
                    cards.c.real_name_status, verified_at.label("verified_at"))
@@ -51,9 +53,9 @@ def card_status(verified_at: dt.datetime | None, state: str, real_name_status: s
     """
     if verified_at is not None:
         return "DONE"
-    if state == "TERMINATED":
+    if state == CardState.TERMINATED:
         return "TERMINATED"
-    return real_name_status if real_name_status in ("PENDING", "REJECTED") else "OUTSTANDING"
+    return real_name_status if real_name_status in (RealNameStatus.PENDING, RealNameStatus.REJECTED) else "OUTSTANDING"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,7 +80,7 @@ async def list_flagged(conn: AsyncConnection, *, deadline: dt.date, today: dt.da
     if overdue_only:
         if not late:
             return Page([], None)
-        query = query.where(rows_q.c.verified_at.is_(None), rows_q.c.state != "TERMINATED")
+        query = query.where(rows_q.c.verified_at.is_(None), rows_q.c.state != CardState.TERMINATED)
     rows = (await conn.execute(query)).all()
     more = len(rows) > size
     rows = rows[:size]
@@ -120,7 +122,7 @@ async def summary(conn: AsyncConnection, *, deadline: dt.date, today: dt.date | 
         inner = inner.where(b.c.enterprise_id == enterprise_id)
     s = inner.subquery()
     done = s.c.verified_at.is_not(None)
-    open_ = s.c.verified_at.is_(None) & (s.c.state != "TERMINATED")
+    open_ = s.c.verified_at.is_(None) & (s.c.state != CardState.TERMINATED)
 
     def count(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -128,8 +130,8 @@ async def summary(conn: AsyncConnection, *, deadline: dt.date, today: dt.date | 
     rows = await conn.execute(
         select(s.c.enterprise_id, func.count().label("flagged"), count(done).label("done"),
                count(done & (s.c.verified_at >= _deadline_end(deadline))).label("done_late"),
-               count(open_ & (s.c.real_name_status == "PENDING")).label("pending"),
-               count(open_ & (s.c.real_name_status == "REJECTED")).label("rejected"),
+               count(open_ & (s.c.real_name_status == RealNameStatus.PENDING)).label("pending"),
+               count(open_ & (s.c.real_name_status == RealNameStatus.REJECTED)).label("rejected"),
                count(open_).label("outstanding"))
         .group_by(s.c.enterprise_id).order_by(s.c.enterprise_id))
     out = []

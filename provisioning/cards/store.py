@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.cards.errors import CardInvalid, CardNotFound
+from provisioning.cards.states import CardState
 from provisioning.cards.tables import card_history, cards
 
 MAX_PAGE = 500
@@ -55,7 +56,7 @@ async def find_card(conn: AsyncConnection, *, iccid: str | None = None, msisdn: 
     column, value = given[0]
     query = select(cards).where(cards.c[column] == value.strip().upper())
     if column == "msisdn":  # a quarantined number may come back on a new card: the live one counts
-        query = query.where(cards.c.state != "TERMINATED")
+        query = query.where(cards.c.state != CardState.TERMINATED)
     if enterprise_id is not None:
         query = query.where(cards.c.enterprise_id == enterprise_id)
     if for_update:

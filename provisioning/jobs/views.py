@@ -19,6 +19,7 @@ from provisioning.jobs.errors import JobNotFound
 from provisioning.jobs.settle import unsettled
 from provisioning.jobs.tables import job_results as jr
 from provisioning.jobs.tables import jobs
+from provisioning.registrations.status import RegistrationStatus as RS
 from provisioning.registrations.tables import registrations as r
 
 #: stored statuses an OEM never sees: the upload was not (yet) answered
@@ -44,8 +45,8 @@ async def _row(conn: AsyncConnection, job_id: str, enterprise_id: int | None) ->
 
 def registration_counts(row: Any) -> dict[str, int]:
     """Ingested valid lines by their registration's outcome (PENDING: not decided yet)."""
-    return {"PENDING": unsettled(row), "VERIFIED": row.lines_verified, "REJECTED": row.lines_rejected,
-            "SUPERSEDED": row.lines_superseded}
+    return {RS.PENDING: unsettled(row), RS.VERIFIED: row.lines_verified, RS.REJECTED: row.lines_rejected,
+            RS.SUPERSEDED: row.lines_superseded}
 
 
 async def job_view(conn: AsyncConnection, job_id: str, *, enterprise_id: int | None) -> dict[str, Any]:
@@ -66,7 +67,7 @@ async def result_page(conn: AsyncConnection, job_id: str, *, after: int = 0, lim
     out = []
     for row in rows:
         if row.registration_id is None:
-            out.append({"line": row.line, "registration_id": None, "status": "REJECTED",
+            out.append({"line": row.line, "registration_id": None, "status": RS.REJECTED,
                         "errors": json.loads(row.errors or "[]")})
         else:
             out.append({"line": row.line, "registration_id": row.registration_id, "status": row.status,

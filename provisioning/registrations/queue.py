@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 _CLAIM_COLUMNS = (r.c.id, r.c.enterprise_id, r.c.card_ref, r.c.stage, r.c.subject_type, r.c.id_type,
@@ -29,7 +30,7 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
     (due_at, rowid), so the claim stops after ``limit`` entries without sorting the
     backlog), ``id`` on PostgreSQL (ids ascend in arrival order, see accept.py).
     The rows are returned in id order, which is arrival order too."""
-    due = select(r.c.id).where(r.c.status == "PENDING", r.c.due_at <= now_s).limit(limit)
+    due = select(r.c.id).where(r.c.status == RegistrationStatus.PENDING, r.c.due_at <= now_s).limit(limit)
     if conn.dialect.name == "postgresql":
         due = due.order_by(r.c.due_at, r.c.id).with_for_update(skip_locked=True)
     else:  # the queue index holds (due_at, rowid): arrival order without a sort
@@ -45,7 +46,7 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
 
 async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> set[str]:
     """The claimed rows this worker may still decide (locks them on PostgreSQL)."""
-    query = select(r.c.id).where(r.c.id.in_(ids), r.c.status == "PENDING", r.c.due_at == mark)
+    query = select(r.c.id).where(r.c.id.in_(ids), r.c.status == RegistrationStatus.PENDING, r.c.due_at == mark)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     return {row.id for row in await conn.execute(query)}
@@ -56,5 +57,6 @@ async def note_failures(conn: AsyncConnection, failures: dict[str, BaseException
     text, which may quote data) and make them due again soon, backing off."""
     rows = [{"b_id": reg_id, "v_error": type(exc).__name__[:200]} for reg_id, exc in failures.items()]
     if rows:
-        await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "PENDING", r.c.due_at == mark)
+        await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.PENDING,
+                                           r.c.due_at == mark)
                            .values(last_error=bindparam("v_error"), due_at=now_s + 2 * r.c.failures), rows)

@@ -26,6 +26,7 @@ from numbering.sqlutil import UnitOfWork, lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, load_cards, write_drafts
 from provisioning.cards.events import suspended_event
+from provisioning.cards.states import SuspensionCause
 from provisioning.outbox.queue import enqueue_many
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations import queue
@@ -36,6 +37,7 @@ from provisioning.registrations.decide import Outcome, decide
 from provisioning.registrations.policy import Policy
 from provisioning.registrations.records import Subject
 from provisioning.registrations.rules import Checked, check_parts, reason
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 
@@ -176,7 +178,7 @@ class Verifier:
         for row in rows:
             card = cards_by_ref.get((row.enterprise_id, row.card_ref))
             if checked[row.id][1] is None:  # given up: rejected as it stands, the card left alone
-                outcomes.append((row, Outcome("REJECTED", checked[row.id][0].reasons,
+                outcomes.append((row, Outcome(RegistrationStatus.REJECTED, checked[row.id][0].reasons,
                                               card.iccid if card is not None else None)))
                 result.given_up += 1
                 continue
@@ -185,9 +187,9 @@ class Verifier:
             outcomes.append((row, outcome))
         await self._write(conn, outcomes, list(drafts.values()), bindings.callbacks, now)
         for _, outcome in outcomes:
-            if outcome.status == "VERIFIED":
+            if outcome.status == RegistrationStatus.VERIFIED:
                 result.verified += 1
-            elif outcome.status == "REJECTED":
+            elif outcome.status == RegistrationStatus.REJECTED:
                 result.rejected += 1
             else:
                 result.deferred += 1
@@ -213,22 +215,22 @@ class Verifier:
                      callbacks: dict[int, str], now: dt.datetime) -> None:
         decided = [{"b_id": row.id, "v_status": o.status, "v_reasons": json.dumps(o.reasons, ensure_ascii=False),
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
-                   for row, o in outcomes if o.status != "PENDING"]
+                   for row, o in outcomes if o.status != RegistrationStatus.PENDING]
         if decided:
             await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
                 status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
                 decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0), decided)
         deferred = [{"b_id": row.id, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
-                    for row, o in outcomes if o.status == "PENDING"]
+                    for row, o in outcomes if o.status == RegistrationStatus.PENDING]
         if deferred:
             await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
                 iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0),
                 deferred)
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
         if superseded:
-            await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "VERIFIED")
-                               .values(status="SUPERSEDED"), superseded)
+            await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED)
+                               .values(status=RegistrationStatus.SUPERSEDED), superseded)
         await write_drafts(conn, drafts, actor=self.actor, now=now)
         await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
         await record(conn, _audit_event(self.actor, outcomes), at=now)
@@ -244,23 +246,24 @@ def _webhooks(outcomes: list[tuple[Any, Outcome]], callbacks: dict[int, str], no
               ) -> list[tuple[int, str, dict[str, Any]]]:
     events = []
     for row, o in outcomes:
-        if o.status == "PENDING" or row.enterprise_id not in callbacks:
+        if o.status == RegistrationStatus.PENDING or row.enterprise_id not in callbacks:
             continue
         base = {"registration_id": row.id, "iccid": o.iccid, "reasons": o.reasons, "occurred_at": now.isoformat()}
         events.append((row.enterprise_id, f"registration.{o.status.lower()}",
                        {"event": f"registration.{o.status.lower()}", "status": o.status, **base}))
         if o.suspended:
             events.append((row.enterprise_id, "card.suspended",
-                           suspended_event(o.iccid or "", row.id, "REVERIFICATION_REJECTED", now, o.reasons)))
+                           suspended_event(o.iccid or "", row.id, SuspensionCause.REVERIFICATION_REJECTED, now,
+                                           o.reasons)))
     return events
 
 
 def _audit_event(actor: str, outcomes: list[tuple[Any, Outcome]]) -> Event:
     detail: dict[str, Any] = {"verified": [], "rejected": [], "deferred": [], "superseded": [], "suspended": []}
     for row, o in outcomes:
-        if o.status == "VERIFIED":
+        if o.status == RegistrationStatus.VERIFIED:
             detail["verified"].append([row.id, o.iccid])
-        elif o.status == "REJECTED":
+        elif o.status == RegistrationStatus.REJECTED:
             detail["rejected"].append([row.id, o.iccid, sorted({x["code"] for x in o.reasons})])
         else:
             detail["deferred"].append([row.id, o.iccid])
