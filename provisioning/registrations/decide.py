@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
 
 from provisioning.cards import machine
 from provisioning.cards.bulk import Draft, is_iccid_ref
@@ -14,6 +13,7 @@ from provisioning.cards.states import CardState, RealNameStatus, SuspensionCause
 from provisioning.registrations.authority import Answer
 from provisioning.registrations.context import Bindings
 from provisioning.registrations.policy import Policy
+from provisioning.registrations.queue import Claimed
 from provisioning.registrations.rules import Checked, Reason, reason
 from provisioning.registrations.status import RegistrationStatus
 
@@ -52,7 +52,7 @@ def _card_reasons(stage: str, draft: Draft | None, card_ref: str) -> list[Reason
     return [reason("CARD_STATE_CONFLICT", "iccid", f"card is {state} (suspended by the carrier)")]
 
 
-def decide(reg: Any, checked: Checked, answer: Answer | None, draft: Draft | None, bindings: Bindings,
+def decide(reg: Claimed, checked: Checked, answer: Answer | None, draft: Draft | None, bindings: Bindings,
            policy: Policy, now: dt.datetime) -> Outcome:
     reasons = list(checked.reasons)
     card_problems = _card_reasons(reg.stage, draft, reg.card_ref)
@@ -87,12 +87,12 @@ def decide(reg: Any, checked: Checked, answer: Answer | None, draft: Draft | Non
     return _verify(reg, checked, draft, bindings, now)
 
 
-def _reject(reg: Any, reasons: list[Reason], draft: Draft, now: dt.datetime) -> Outcome:
+def _reject(reg: Claimed, reasons: list[Reason], draft: Draft, now: dt.datetime) -> Outcome:
     suspended = machine.rejected(draft, reg.id, now)
     return Outcome(RegistrationStatus.REJECTED, reasons, draft.card.iccid, suspended=suspended)
 
 
-def _verify(reg: Any, checked: Checked, draft: Draft, bindings: Bindings, now: dt.datetime) -> Outcome:
+def _verify(reg: Claimed, checked: Checked, draft: Draft, bindings: Bindings, now: dt.datetime) -> Outcome:
     previous = machine.verified(draft, reg.id, checked.imei, now)
     bindings.unbind_card(draft.card.iccid)
     if checked.vin:

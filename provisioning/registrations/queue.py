@@ -8,21 +8,47 @@ On PostgreSQL concurrent claimers skip each other's locked rows.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, literal_column, select, update
+from sqlalchemy import Row, bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
-_CLAIM_COLUMNS = (r.c.id, r.c.enterprise_id, r.c.card_ref, r.c.stage, r.c.subject_type, r.c.id_type,
-                  r.c.subject_enc, r.c.doc_index, r.c.vin, r.c.imei, r.c.sold_at, r.c.attempts, r.c.failures,
-                  r.c.last_error)
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed registration: what the verifier reads of it (the claim returns exactly
+    these columns, named as the fields)."""
+
+    id: str
+    enterprise_id: int
+    card_ref: str
+    stage: str
+    subject_type: str
+    id_type: str | None
+    subject_enc: str
+    doc_index: str | None
+    vin: str
+    imei: str | None
+    sold_at: dt.date | None
+    attempts: int
+    failures: int
+    last_error: str | None
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> Claimed:
+        return cls(**row._mapping)
 
 
-async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Any]]:
+_CLAIM_COLUMNS = tuple(r.c[field.name] for field in dataclasses.fields(Claimed))
+
+
+async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Claimed]]:
     """Claim up to ``limit`` due registrations, oldest first; returns (lease mark, rows).
 
     One statement: UPDATE ... WHERE id IN (the due ids) RETURNING the columns. Rows due
@@ -40,7 +66,7 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
     # a row whose steps keep failing or crashing is seen to, see Verifier.max_failures
     stmt = (update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark, failures=r.c.failures + 1)
             .returning(*_CLAIM_COLUMNS))
-    rows = sorted((await conn.execute(stmt)).all(), key=lambda row: row.id)
+    rows = sorted((Claimed.of(row) for row in await conn.execute(stmt)), key=lambda row: row.id)
     return (mark, rows) if rows else (0, [])
 
 

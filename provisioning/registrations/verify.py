@@ -35,6 +35,7 @@ from provisioning.registrations.authority import Answer, IdentityAuthority
 from provisioning.registrations.context import load_bindings
 from provisioning.registrations.decide import Outcome, decide
 from provisioning.registrations.policy import Policy
+from provisioning.registrations.queue import Claimed
 from provisioning.registrations.records import Subject
 from provisioning.registrations.rules import Checked, check_parts, reason
 from provisioning.registrations.status import RegistrationStatus
@@ -117,7 +118,7 @@ class Verifier:
             self.on_events(result.verified + result.rejected)
         return result
 
-    async def _one_by_one(self, rows: Sequence[Any], mark: int, checked: dict[str, tuple[Checked, Subject]],
+    async def _one_by_one(self, rows: Sequence[Claimed], mark: int, checked: dict[str, tuple[Checked, Subject]],
                           answers: dict[str, Answer], failed: dict[str, BaseException]) -> StepResult:
         total = StepResult()
         for row in rows:
@@ -134,11 +135,11 @@ class Verifier:
             total.given_up += one.given_up
         return total
 
-    def _check(self, row: Any, today: dt.date) -> tuple[Checked, Subject]:
+    def _check(self, row: Claimed, today: dt.date) -> tuple[Checked, Subject]:
         subject = Subject.model_validate_json(self.keyring.decrypt(row.subject_enc, SUBJECT_CONTEXT))
         return check_parts(subject, row.vin, row.imei, row.sold_at, today=today, policy=self.policy), subject
 
-    async def _ask_authority(self, rows: Sequence[Any], checked: dict[str, tuple[Checked, Subject]]
+    async def _ask_authority(self, rows: Sequence[Claimed], checked: dict[str, tuple[Checked, Subject]]
                              ) -> dict[str, Answer]:
         """Ask about every record that passed the checks, ``authority_concurrency`` at a
         time: that many asking loops share the list (one task per loop, not per record)."""
@@ -159,7 +160,7 @@ class Verifier:
         await asyncio.gather(*(asker() for _ in range(min(self.authority_concurrency, len(todo)))))
         return answers
 
-    async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Any], mark: int,
+    async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Claimed], mark: int,
                                 checked: dict[str, tuple[Checked, Subject]], answers: dict[str, Answer]
                                 ) -> StepResult:
         await self._lock_decisions(conn, rows, checked)
@@ -174,7 +175,7 @@ class Verifier:
         bindings = await load_bindings(conn, [c.vin for c, _ in checked.values() if c.vin],
                                        [row.doc_index for row in rows if row.doc_index],
                                        [row.enterprise_id for row in rows])
-        outcomes: list[tuple[Any, Outcome]] = []
+        outcomes: list[tuple[Claimed, Outcome]] = []
         for row in rows:
             card = cards_by_ref.get((row.enterprise_id, row.card_ref))
             if checked[row.id][1] is None:  # given up: rejected as it stands, the card left alone
@@ -196,7 +197,7 @@ class Verifier:
         return result
 
     @staticmethod
-    async def _lock_decisions(conn: AsyncConnection, rows: Sequence[Any],
+    async def _lock_decisions(conn: AsyncConnection, rows: Sequence[Claimed],
                               checked: dict[str, tuple[Checked, Subject]]) -> None:
         """Every rule here reads the live bindings and then decides (a VIN bound to one
         owner, the cards per document, the card's current registration for an owner
@@ -211,7 +212,7 @@ class Verifier:
                                 *(f"doc:{row.doc_index}" for row in rows if row.doc_index),
                                 *(f"card:{iccid}" for iccid in iccids)])
 
-    async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Any, Outcome]], drafts: list[Draft],
+    async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Claimed, Outcome]], drafts: list[Draft],
                      callbacks: dict[int, str], now: dt.datetime) -> None:
         decided = [{"b_id": row.id, "v_status": o.status, "v_reasons": json.dumps(o.reasons, ensure_ascii=False),
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
@@ -236,13 +237,13 @@ class Verifier:
         await record(conn, _audit_event(self.actor, outcomes), at=now)
 
 
-def _given_up(row: Any, bound: int) -> Checked:
+def _given_up(row: Claimed, bound: int) -> Checked:
     why = row.last_error or "the process stopped while verifying it"
     return Checked([reason("VERIFICATION_FAILED", None, f"verification failed {bound} times in a row ({why}); "
                            "it was stopped so that it is not retried for ever")])
 
 
-def _webhooks(outcomes: list[tuple[Any, Outcome]], callbacks: dict[int, str], now: dt.datetime
+def _webhooks(outcomes: list[tuple[Claimed, Outcome]], callbacks: dict[int, str], now: dt.datetime
               ) -> list[tuple[int, str, dict[str, Any]]]:
     events = []
     for row, o in outcomes:
@@ -258,7 +259,7 @@ def _webhooks(outcomes: list[tuple[Any, Outcome]], callbacks: dict[int, str], no
     return events
 
 
-def _audit_event(actor: str, outcomes: list[tuple[Any, Outcome]]) -> Event:
+def _audit_event(actor: str, outcomes: list[tuple[Claimed, Outcome]]) -> Event:
     detail: dict[str, Any] = {"verified": [], "rejected": [], "deferred": [], "superseded": [], "suspended": []}
     for row, o in outcomes:
         if o.status == RegistrationStatus.VERIFIED:
