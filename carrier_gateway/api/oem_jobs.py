@@ -101,14 +101,14 @@ async def get_job_results(request: web.Request, call: Call) -> web.StreamRespons
     resp = web.StreamResponse(headers={"Content-Type": NDJSON, "X-Request-Id": request[REQUEST_ID]})
     resp.enable_chunked_encoding()
     await resp.prepare(request)
-    after = call.query.after
+    cursor: int | None = call.query.after or None
     while True:
         async with db.read() as conn:
-            page = await result_page(conn, job_id, after=after, limit=RESULTS_PAGE)
-        if page:
-            await resp.write(b"".join(dumps(item) + b"\n" for item in page))
-        if len(page) < RESULTS_PAGE:
+            page = await result_page(conn, job_id, cursor=cursor, limit=RESULTS_PAGE)
+        if page.items:
+            await resp.write(b"".join(dumps(item) + b"\n" for item in page.items))
+        if page.next_cursor is None:
             break
-        after = page[-1]["line"]
+        cursor = int(page.next_cursor)
     await resp.write_eof()
     return resp

@@ -20,6 +20,7 @@ from numbering.clock import CHINA
 from provisioning.backfill.tables import backfill_cards as b
 from provisioning.cards.states import CardState, RealNameStatus
 from provisioning.cards.tables import cards
+from provisioning.paging import Page, read_page
 from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
@@ -58,39 +59,30 @@ def card_status(verified_at: dt.datetime | None, state: str, real_name_status: s
     return real_name_status if real_name_status in (RealNameStatus.PENDING, RealNameStatus.REJECTED) else "OUTSTANDING"
 
 
-@dataclasses.dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    next_cursor: str | None
-
-
 async def list_flagged(conn: AsyncConnection, *, deadline: dt.date, today: dt.date | None = None,
                        enterprise_id: int | None = None, overdue_only: bool = False, cursor: str | None = None,
-                       limit: int = 100) -> Page:
-    """Flagged cards in ICCID order with their status and whether each is overdue."""
+                       limit: int = 100) -> Page[dict[str, Any]]:
+    """Flagged cards in ICCID order with their status and whether each is overdue; ``cursor``
+    is the last ICCID of the previous page."""
     late = (today or china_today()) > deadline
     size = min(max(limit, 1), MAX_PAGE)
     inner = _flagged()
     if enterprise_id is not None:
         inner = inner.where(b.c.enterprise_id == enterprise_id)
-    if cursor:
-        inner = inner.where(b.c.iccid > cursor)
     rows_q = inner.subquery()
-    query = select(rows_q).order_by(rows_q.c.iccid).limit(size + 1)
+    query = select(rows_q)
     if overdue_only:
         if not late:
             return Page([], None)
         query = query.where(rows_q.c.verified_at.is_(None), rows_q.c.state != CardState.TERMINATED)
-    rows = (await conn.execute(query)).all()
-    more = len(rows) > size
-    rows = rows[:size]
-    items = []
-    for row in rows:
+
+    def item(row: Any) -> dict[str, Any]:
         status = card_status(row.verified_at, row.state, row.real_name_status)
-        items.append({"iccid": row.iccid, "enterprise_id": row.enterprise_id, "msisdn": row.msisdn,
-                      "card_state": row.state, "status": status, "flagged_at": row.flagged_at,
-                      "verified_at": row.verified_at, "overdue": late and status in OUTSTANDING_STATUSES})
-    return Page(items, rows[-1].iccid if more and rows else None)
+        return {"iccid": row.iccid, "enterprise_id": row.enterprise_id, "msisdn": row.msisdn,
+                "card_state": row.state, "status": status, "flagged_at": row.flagged_at,
+                "verified_at": row.verified_at, "overdue": late and status in OUTSTANDING_STATUSES}
+
+    return await read_page(conn, query, rows_q.c.iccid, cursor=cursor or None, limit=size, item=item)
 
 
 @dataclasses.dataclass(frozen=True)
