@@ -240,7 +240,9 @@ async def test_an_unavailable_authority_keeps_the_registration_pending_and_retri
 
 async def _after_attempts(client: OemClient, db: Database, reg_id: str, attempts: int) -> dict[str, Any]:
     """Wait until the verifier has tried ``attempts`` times; skip each backoff by making
-    the registration due now (the retry itself is the verifier's)."""
+    the registration due now (the retry itself is the verifier's). Only while no step holds
+    it (a claim counts a failure until its step writes): moving a claimed row's lease would
+    make its step lose it, and a row lost often enough is given up."""
     for _ in range(500):
         view = await client.registration(reg_id)
         if view["attempts"] >= attempts:
@@ -248,7 +250,8 @@ async def _after_attempts(client: OemClient, db: Database, reg_id: str, attempts
         async with db.write() as conn:
             await conn.execute(update(registrations).where(registrations.c.id == reg_id,
                                                            registrations.c.status == "PENDING",
-                                                           registrations.c.attempts == view["attempts"])
+                                                           registrations.c.attempts == view["attempts"],
+                                                           registrations.c.failures == 0)
                                .values(due_at=0))
         await asyncio.sleep(0.02)
     raise AssertionError(f"registration {reg_id} was not retried {attempts} times")
