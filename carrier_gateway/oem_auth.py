@@ -1,12 +1,14 @@
 """OEM request authentication: key id, timestamp window, single-use nonce, HMAC signature.
 
 Two phases, so that an upload is judged before its body is read:
-1. ``admit`` (headers only): the header formats, the timestamp window, the key (read from
-   the database on every request, with whether the nonce was used already, in one
-   indexed read: a revocation holds at once in every process), ``Content-Encoding``, and
-   the enterprise's rate;
-2. ``confirm`` (once the body is received and hashed): the signature over the body hash,
-   then the nonce claim, so a request with a bad signature does not burn its nonce.
+1. ``admit`` (headers only): the header formats and the timestamp window
+   (``signing.read_signed_headers``, shared with every receiver of signed requests), the
+   key (read from the database on every request, with whether the nonce was used
+   already, in one indexed read: a revocation holds at once in every process),
+   ``Content-Encoding``, and the enterprise's rate;
+2. ``confirm`` (once the body is received and hashed): the signature over the body hash
+   (``signing.check_signature``), then the nonce claim, so a request with a bad
+   signature does not burn its nonce.
 
 Every failure is a 401 whose detail says which check failed (never which secret).
 A valid caller over its enterprise's rate gets 429 with Retry-After.
@@ -15,7 +17,6 @@ A valid caller over its enterprise's rate gets 429 with Retry-After.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -27,16 +28,11 @@ from carrier_gateway.principal import Principal
 from carrier_gateway.ratelimit import RateLimiter
 from carrier_gateway.routing import Unauthenticated
 from carrier_gateway.signing import (
-    KEY_HEADER,
-    KEY_RE,
-    MAX_SKEW_SECONDS,
     NONCE_HEADER,
-    NONCE_RE,
-    SIGNATURE_HEADER,
-    SIGNATURE_RE,
-    TIMESTAMP_HEADER,
-    TIMESTAMP_RE,
-    signature_matches_digest,
+    SignatureRefused,
+    SignedHeaders,
+    check_signature,
+    read_signed_headers,
 )
 from numbering.errors import DomainError
 
@@ -88,39 +84,17 @@ class SignedRequest:
     secrets: tuple[str, ...]
     method: str
     path: str
-    timestamp: str
-    nonce: str
-    signature: str
+    signed: SignedHeaders
     nonces: NonceStore
 
     async def confirm(self, body_sha256: str) -> Principal:
-        if not any(signature_matches_digest(s, self.signature, self.method, self.path, self.timestamp, self.nonce,
-                                            body_sha256) for s in self.secrets):
-            raise _fail("signature does not match (check the secret, the path with query, and the body hash)")
-        if not await self.nonces.claim(self.principal.key_id, self.nonce, int(self.timestamp)):
+        try:
+            check_signature(self.signed, self.secrets, self.method, self.path, body_sha256)
+        except SignatureRefused as exc:
+            raise _fail(str(exc)) from None
+        if not await self.nonces.claim(self.principal.key_id, self.signed.nonce, int(self.signed.timestamp)):
             raise _fail(f"{NONCE_HEADER} was already used: a replayed request")
         return self.principal
-
-
-def _signed_headers(request: web.Request) -> tuple[str, str, str, str]:
-    headers = request.headers
-    missing = [h for h in (KEY_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER) if not headers.get(h)]
-    if missing:
-        raise _fail(f"missing {', '.join(missing)}: every /v1 request must be signed")
-    key_id, ts, nonce, signature = (headers[KEY_HEADER], headers[TIMESTAMP_HEADER], headers[NONCE_HEADER],
-                                    headers[SIGNATURE_HEADER])
-    if not TIMESTAMP_RE.match(ts):
-        raise _fail(f"{TIMESTAMP_HEADER} must be Unix seconds: 1 to 12 ASCII digits")
-    skew = abs(time.time() - int(ts))
-    if skew > MAX_SKEW_SECONDS:
-        raise _fail(f"{TIMESTAMP_HEADER} is {skew:.0f} s from the server clock (at most {MAX_SKEW_SECONDS})")
-    if not NONCE_RE.match(nonce):
-        raise _fail(f"{NONCE_HEADER} must be 16 to 64 characters [A-Za-z0-9_-]")
-    if not KEY_RE.match(key_id):
-        raise _fail("unknown or revoked API key")
-    if not SIGNATURE_RE.match(signature):
-        raise _fail(f"{SIGNATURE_HEADER} must be 64 hexadecimal digits (HMAC-SHA256)")
-    return key_id, ts, nonce, signature
 
 
 class OemAuthenticator:
@@ -131,9 +105,12 @@ class OemAuthenticator:
         self._limiter = limiter
 
     async def admit(self, request: web.Request) -> SignedRequest:
-        key_id, ts, nonce, signature = _signed_headers(request)
+        try:
+            signed = read_signed_headers(request.headers)
+        except SignatureRefused as exc:
+            raise _fail(str(exc)) from None
         async with self._db.read() as conn:
-            found = await self._lookup(conn, key_id, nonce)
+            found = await self._lookup(conn, signed.key_id, signed.nonce)
         if found.credential is None:
             raise _fail("unknown or revoked API key")
         if found.nonce_used:
@@ -146,5 +123,5 @@ class OemAuthenticator:
         wait = self._limiter.take(enterprise_id)
         if wait is not None:
             raise RateLimited(wait)
-        return SignedRequest(Principal(kind="oem", role="oem", key_id=key_id, enterprise_id=enterprise_id),
-                             tuple(secrets), request.method, request.raw_path, ts, nonce, signature, self._nonces)
+        return SignedRequest(Principal(kind="oem", role="oem", key_id=signed.key_id, enterprise_id=enterprise_id),
+                             tuple(secrets), request.method, request.raw_path, signed, self._nonces)

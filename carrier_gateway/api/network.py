@@ -11,6 +11,7 @@ from carrier_gateway.jsonio import json_response
 from carrier_gateway.routing import Call, Router
 from carrier_gateway.webhooks import WEBHOOKS
 from provisioning.cards.authorize import Request, authorize
+from provisioning.cards.states import CardState
 
 router = Router("network")
 
@@ -34,7 +35,7 @@ async def network_authorize(request: web.Request, call: Call) -> web.Response:
     if decision.needs_write:  # binds or suspends: only then a write transaction
         async with db.write() as conn:
             decision = await authorize(conn, req, write=True)
-        if decision.state == "SUSPENDED":  # a card.suspended webhook may be waiting in the outbox
+        if decision.state == CardState.SUSPENDED:  # a card.suspended webhook may be waiting in the outbox
             request.app[WORKERS].wake(WEBHOOKS)
     return json_response({"allowed": decision.allowed, "reason": decision.reason, "detail": decision.detail,
                           "iccid": decision.iccid, "state": decision.state})

@@ -47,4 +47,4 @@ async def list_oem_cards(request: web.Request, call: Call) -> web.Response:
         page = await list_cards(conn, enterprise_id=enterprise_id, state=q.state, cursor=q.cursor, limit=q.limit)
         dest = await destinations_of(conn, enterprise_id)
     items = [_out(c, services.effective_services(c.usage, c.state, c.real_name_status, dest)) for c in page.items]
-    return json_response({"items": items, "next_cursor": page.next_cursor})
+    return json_response(page.with_items(items).to_dict())

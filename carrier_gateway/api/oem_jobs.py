@@ -96,16 +96,17 @@ async def get_job_results(request: web.Request, call: Call) -> web.StreamRespons
     async with db.read() as conn:
         await check_job(conn, job_id, enterprise_id=_enterprise(call))
     resp = await open_stream(request, NDJSON)
-    after, count = call.query.after, 0
+    cursor: int | None = call.query.after or None
+    count = 0
     while True:
         async with db.read() as conn:
-            page = await result_page(conn, job_id, after=after, limit=RESULTS_PAGE)
-        if page:
-            await resp.write(b"".join(dumps(item) + b"\n" for item in page))
-            count += len(page)
-        if len(page) < RESULTS_PAGE:
+            page = await result_page(conn, job_id, cursor=cursor, limit=RESULTS_PAGE)
+        if page.items:
+            await resp.write(b"".join(dumps(item) + b"\n" for item in page.items))
+            count += len(page.items)
+        if page.next_cursor is None:
             break
-        after = page[-1]["line"]
+        cursor = int(page.next_cursor)
     await resp.write(trailers.jsonl(count=count).encode())
     await resp.write_eof()
     return resp

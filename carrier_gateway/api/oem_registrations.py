@@ -29,6 +29,7 @@ from numbering.errors import DomainError
 from provisioning.registrations.accept import Incoming
 from provisioning.registrations.intake import accept_and_record
 from provisioning.registrations.records import RegistrationRecord
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.views import registration_view
 
 router = Router("OEM: registrations")
@@ -59,7 +60,8 @@ async def push_registration(request: web.Request, call: Call) -> web.Response:
     registration_id, created = await request.app[ACCEPTOR].submit(item)
     request.app[WORKERS].wake(VERIFY)
     headers = None if created else {"Idempotent-Replayed": "true"}
-    return json_response({"registration_id": registration_id, "status": "PENDING"}, status=202, headers=headers)
+    return json_response({"registration_id": registration_id, "status": RegistrationStatus.PENDING}, status=202,
+                         headers=headers)
 
 
 @router.post(
@@ -79,10 +81,10 @@ async def push_batch(request: web.Request, call: Call) -> web.Response:
         try:
             record = RegistrationRecord.model_validate(raw)
         except ValidationError as exc:
-            results.append({"index": index, "registration_id": None, "status": "REJECTED",
+            results.append({"index": index, "registration_id": None, "status": RegistrationStatus.REJECTED,
                             "errors": validation_errors(exc)})
             continue
-        results.append({"index": index, "registration_id": None, "status": "PENDING", "errors": []})
+        results.append({"index": index, "registration_id": None, "status": RegistrationStatus.PENDING, "errors": []})
         items.append(Incoming(enterprise_id, record))
         positions.append(index)
     if items:
@@ -91,7 +93,7 @@ async def push_batch(request: web.Request, call: Call) -> web.Response:
                                                actor=f"oem:{call.principal.key_id}")
         for index, outcome in zip(positions, accepted, strict=True):
             if isinstance(outcome, DomainError):  # the database refused this record alone
-                results[index].update(status="REJECTED", errors=[{"field": None, **outcome.to_dict()}])
+                results[index].update(status=RegistrationStatus.REJECTED, errors=[{"field": None, **outcome.to_dict()}])
             else:
                 results[index]["registration_id"] = outcome[0]
         request.app[WORKERS].wake(VERIFY)

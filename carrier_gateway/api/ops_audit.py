@@ -124,8 +124,8 @@ class VerifyOut(BaseModel):
 async def list_audit(request: web.Request, call: Call) -> web.Response:
     q: AuditPageQuery = call.query
     async with request.app[DB].read() as conn:
-        items, cursor = await query.page(conn, q.filters(), after=int(q.cursor or 0), limit=q.limit)
-    return json_response({"items": items, "next_cursor": str(cursor) if cursor is not None else None})
+        page = await query.page(conn, q.filters(), cursor=int(q.cursor) if q.cursor else None, limit=q.limit)
+    return json_response(page.to_dict())
 
 
 @router.get("/ops/v1/audit/verify", summary="Check the hash chain; names the first bad entry", auth="ops",

@@ -128,7 +128,7 @@ async def list_backfill(request: web.Request, call: Call) -> web.Response:
     async with request.app[DB].read() as conn:
         page = await status.list_flagged(conn, deadline=deadline, enterprise_id=q.enterprise,
                                          overdue_only=q.overdue, cursor=q.cursor, limit=q.limit)
-    return json_response({"deadline": deadline, "items": page.items, "next_cursor": page.next_cursor})
+    return json_response({"deadline": deadline, **page.to_dict()})
 
 
 @router.get("/ops/v1/backfill/summary", summary="Per enterprise: flagged, done, outstanding, overdue",

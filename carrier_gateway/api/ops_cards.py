@@ -41,7 +41,7 @@ async def ops_list_cards(request: web.Request, call: Call) -> web.Response:
         page = await store.list_cards(conn, enterprise_id=q.enterprise_id, state=q.state, usage=q.usage,
                                       cursor=q.cursor, limit=q.limit)
         items = await views.card_dicts(conn, page.items)
-    return json_response({"items": items, "next_cursor": page.next_cursor})
+    return json_response(page.with_items(items).to_dict())
 
 
 @router.get(C, summary="One card with its effective services", auth="ops", roles=READERS, response=m.CardOut,

@@ -22,11 +22,9 @@ READERS = {"ops", "auditor"}
 async def list_all_jobs(request: web.Request, call: Call) -> web.Response:
     q: JobListQuery = call.query
     async with request.app[DB].read() as conn:
-        items = await list_jobs(conn, enterprise_id=q.enterprise_id, status=q.status, before=q.cursor,
-                                limit=q.limit + 1)
-    more = len(items) > q.limit
-    items = items[: q.limit]
-    return json_response({"items": items, "next_cursor": items[-1]["job_id"] if more else None})
+        page = await list_jobs(conn, enterprise_id=q.enterprise_id, status=q.status, cursor=q.cursor,
+                               limit=q.limit)
+    return json_response(page.to_dict())
 
 
 @router.get("/ops/v1/jobs/{job_id}", summary="One job's progress with registration counts", auth="ops",

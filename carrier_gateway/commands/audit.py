@@ -18,6 +18,7 @@ from carrier_gateway.db import Database
 from provisioning.audit import query
 from provisioning.audit.offline import check_export
 from provisioning.audit.trail import VerifyResult, verify
+from provisioning.paging import Page
 from provisioning.personal_data import disclosure
 
 
@@ -68,11 +69,13 @@ def list_cmd(actor: str | None, action: str | None, object_type: str | None, obj
     filters = query.Filters(actor=actor, action=action, object_type=object_type, object_id=object_id,
                             enterprise_id=enterprise_id)
 
-    async def go(db: Database) -> tuple[list[dict[str, Any]], int | None]:
+    async def go(db: Database) -> Page[dict[str, Any]]:
         async with db.read() as conn:
-            return await query.page(conn, filters, after=after, limit=limit)
+            return await query.page(conn, filters, cursor=after or None, limit=limit)
 
-    items, cursor = run(go)
+    page = run(go)
+    items = page.items
+    cursor = int(page.next_cursor) if page.next_cursor is not None else None  # --after takes it as a number
     emit({"items": items, "next_cursor": cursor},
          lambda: table(items, [("seq", "SEQ"), ("at", "AT"), ("actor", "ACTOR"), ("action", "ACTION"),
                                ("object_type", "OBJECT"), ("object_id", "ID"), ("enterprise_id", "ENT")])

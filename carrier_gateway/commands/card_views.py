@@ -28,7 +28,7 @@ def cards_list(enterprise_id: int | None, state: str | None, usage: str | None, 
         async with db.read() as conn:
             page = await store.list_cards(conn, enterprise_id=enterprise_id, state=state, usage=usage,
                                           cursor=cursor, limit=limit)
-            return {"items": await views.card_dicts(conn, page.items), "next_cursor": page.next_cursor}
+            return page.with_items(await views.card_dicts(conn, page.items)).to_dict()
 
     doc = run(go)
 

@@ -27,7 +27,7 @@ def jobs_list(enterprise_id: int | None, status: str | None, limit: int) -> None
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
-            return await list_jobs(conn, enterprise_id=enterprise_id, status=status, limit=limit)
+            return (await list_jobs(conn, enterprise_id=enterprise_id, status=status, limit=limit)).items
 
     rows = run(go)
     emit({"items": rows}, lambda: table(rows, [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from carrier_gateway.simulate.traffic import Traffic
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.simulation.plan import PENDING, REFUSED, REJECTED, VERIFIED, Plan, Push
 
 #: figures compared between the plan's expectation and the database
@@ -22,7 +23,7 @@ def _superseded(plan: Plan) -> set[tuple[int, int]]:
 def _wanted(push: Push, superseded: set[tuple[int, int]]) -> tuple[str, list[str]]:
     if push.expect == VERIFIED:
         later = push.phase == 1 and (push.oem, push.card) in superseded
-        return ("SUPERSEDED" if later else "VERIFIED"), []
+        return (RegistrationStatus.SUPERSEDED if later else RegistrationStatus.VERIFIED), []
     if push.expect == REJECTED:
         return REJECTED, [push.code or ""]
     if push.expect == REFUSED:

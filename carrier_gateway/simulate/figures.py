@@ -16,19 +16,18 @@ from sqlalchemy import func, select
 
 from carrier_gateway.db import Database
 from provisioning.backfill import status as backfill
+from provisioning.cards.states import STATES
 from provisioning.cards.tables import cards
 from provisioning.enterprises.tables import enterprises
 from provisioning.outbox.tables import outbox
+from provisioning.registrations.status import RegistrationStatus as RS
 from provisioning.registrations.tables import registrations as r
-from provisioning.simulation.expect import CARD_STATES
-
-STATUSES = ("PENDING", "VERIFIED", "SUPERSEDED", "REJECTED")
 
 
 def registration_figures(by_status: Counter[str]) -> dict[str, int]:
-    return {"pushed": sum(by_status.values()), "verified": by_status["VERIFIED"],
-            "superseded": by_status["SUPERSEDED"], "rejected": by_status["REJECTED"],
-            "pending": by_status["PENDING"]}
+    return {"pushed": sum(by_status.values()), "verified": by_status[RS.VERIFIED],
+            "superseded": by_status[RS.SUPERSEDED], "rejected": by_status[RS.REJECTED],
+            "pending": by_status[RS.PENDING]}
 
 
 async def database_figures(db: Database, *, deadline: dt.date) -> dict[str, Any]:
@@ -38,7 +37,7 @@ async def database_figures(db: Database, *, deadline: dt.date) -> dict[str, Any]
                                         .group_by(cards.c.enterprise_id, cards.c.state))).all()
         reg_rows = (await conn.execute(select(r.c.enterprise_id, r.c.status, func.count())
                                        .group_by(r.c.enterprise_id, r.c.status))).all()
-        reasons = (await conn.execute(select(r.c.enterprise_id, r.c.reasons).where(r.c.status == "REJECTED"))).all()
+        reasons = (await conn.execute(select(r.c.enterprise_id, r.c.reasons).where(r.c.status == RS.REJECTED))).all()
         out_rows = (await conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))).all()
         flags = await backfill.summary(conn, deadline=deadline)
     per: dict[int, dict[str, Any]] = {
@@ -56,7 +55,7 @@ async def database_figures(db: Database, *, deadline: dt.date) -> dict[str, Any]
     return {
         "oems": len(per),
         "cards": sum(total_cards.values()),
-        "cards_by_state": {s: total_cards[s] for s in CARD_STATES},
+        "cards_by_state": {s: total_cards[s] for s in STATES},
         "registrations": registration_figures(total_regs),
         "rejected_by_reason": dict(sorted(total_reasons.items())),
         "outbox": {status: int(n) for status, n in sorted(out_rows)},
@@ -64,7 +63,7 @@ async def database_figures(db: Database, *, deadline: dt.date) -> dict[str, Any]
                      "outstanding": sum(f.outstanding for f in flags), "overdue": sum(f.overdue for f in flags)},
         "per_enterprise": [
             {"enterprise_id": p["enterprise_id"], "name": p["name"], "cards": sum(p["cards"].values()),
-             "cards_by_state": {s: p["cards"][s] for s in CARD_STATES},
+             "cards_by_state": {s: p["cards"][s] for s in STATES},
              "registrations": registration_figures(p["registrations"]),
              "rejected_by_reason": dict(sorted(p["rejected_by_reason"].items()))}
             for p in per.values()],

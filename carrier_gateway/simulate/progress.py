@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from carrier_gateway.db import Database
 from carrier_gateway.simulate.harness import Harness
 from provisioning.outbox.tables import outbox
+from provisioning.registrations.status import RegistrationStatus as RS
 from provisioning.registrations.tables import registrations
 
 POLL_SECONDS = 0.05
@@ -98,9 +99,9 @@ class Progress:
 
         async def figures() -> str:
             counts = await registration_counts(db)
-            verified = counts.get("VERIFIED", 0) + counts.get("SUPERSEDED", 0)
-            return (f"pushed {sum(counts.values())}  verified {verified}  rejected {counts.get('REJECTED', 0)}  "
-                    f"pending {counts.get('PENDING', 0)}  {extra()}")
+            verified = counts.get(RS.VERIFIED, 0) + counts.get(RS.SUPERSEDED, 0)
+            return (f"pushed {sum(counts.values())}  verified {verified}  rejected {counts.get(RS.REJECTED, 0)}  "
+                    f"pending {counts.get(RS.PENDING, 0)}  {extra()}")
 
         async def loop() -> None:
             while True:
@@ -125,7 +126,7 @@ async def settle(harness: Harness, *, stored: int, pending: int, timeout: float)
     deadline = time.monotonic() + timeout
     while True:
         counts = await registration_counts(harness.db)
-        if sum(counts.values()) >= stored and counts.get("PENDING", 0) <= pending:
+        if sum(counts.values()) >= stored and counts.get(RS.PENDING, 0) <= pending:
             return True
         if time.monotonic() > deadline:
             return False

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering.sqlutil import UnitOfWork
 from provisioning.audit.tables import audit_head, audit_log
 from provisioning.audit.trail import GENESIS
+from provisioning.paging import Page, read_page
 
 FIELDS = ("seq", "at", "actor", "action", "object_type", "object_id", "enterprise_id", "detail", "prev_hash",
           "hash")
@@ -59,14 +60,11 @@ def as_dict(row: Any) -> dict[str, Any]:
     return out
 
 
-async def page(conn: AsyncConnection, filters: Filters, *, after: int = 0, limit: int = 100
-               ) -> tuple[list[dict[str, Any]], int | None]:
-    """Entries after sequence ``after`` in order; returns (items, next cursor or None)."""
-    rows = (await conn.execute(select(audit_log).where(audit_log.c.seq > after, *filters.clauses())
-                               .order_by(audit_log.c.seq).limit(limit + 1))).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return [as_dict(r) for r in rows], (rows[-1].seq if more and rows else None)
+async def page(conn: AsyncConnection, filters: Filters, *, cursor: int | None = None, limit: int = 100
+               ) -> Page[dict[str, Any]]:
+    """Entries in sequence order; ``cursor`` is the last sequence number of the previous page."""
+    return await read_page(conn, select(audit_log).where(*filters.clauses()), audit_log.c.seq, cursor=cursor,
+                           limit=limit, item=as_dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,11 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.clock import CHINA
 from provisioning.backfill.tables import backfill_cards as b
+from provisioning.cards.states import CardState, RealNameStatus
 from provisioning.cards.tables import cards
+from provisioning.paging import Page, read_page
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 MAX_PAGE = 500
-OUTSTANDING_STATUSES = ("PENDING", "REJECTED", "OUTSTANDING")
+OUTSTANDING_STATUSES = (RealNameStatus.PENDING, RealNameStatus.REJECTED, "OUTSTANDING")
 
 
 def china_today() -> dt.date:
@@ -37,7 +40,7 @@ def _deadline_end(deadline: dt.date) -> dt.datetime:
 def _flagged() -> Select[Any]:
     verified_at = (select(func.min(r.c.decided_at))
                    .where(r.c.enterprise_id == b.c.enterprise_id, r.c.iccid == b.c.iccid,
-                          r.c.status.in_(("VERIFIED", "SUPERSEDED")))
+                          r.c.status.in_((RegistrationStatus.VERIFIED, RegistrationStatus.SUPERSEDED)))
                    .scalar_subquery())
     return (select(b.c.enterprise_id, b.c.iccid, b.c.flagged_at, cards.c.msisdn, cards.c.state,
                    cards.c.real_name_status, verified_at.label("verified_at"))
@@ -51,44 +54,35 @@ def card_status(verified_at: dt.datetime | None, state: str, real_name_status: s
     """
     if verified_at is not None:
         return "DONE"
-    if state == "TERMINATED":
+    if state == CardState.TERMINATED:
         return "TERMINATED"
-    return real_name_status if real_name_status in ("PENDING", "REJECTED") else "OUTSTANDING"
-
-
-@dataclasses.dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    next_cursor: str | None
+    return real_name_status if real_name_status in (RealNameStatus.PENDING, RealNameStatus.REJECTED) else "OUTSTANDING"
 
 
 async def list_flagged(conn: AsyncConnection, *, deadline: dt.date, today: dt.date | None = None,
                        enterprise_id: int | None = None, overdue_only: bool = False, cursor: str | None = None,
-                       limit: int = 100) -> Page:
-    """Flagged cards in ICCID order with their status and whether each is overdue."""
+                       limit: int = 100) -> Page[dict[str, Any]]:
+    """Flagged cards in ICCID order with their status and whether each is overdue; ``cursor``
+    is the last ICCID of the previous page."""
     late = (today or china_today()) > deadline
     size = min(max(limit, 1), MAX_PAGE)
     inner = _flagged()
     if enterprise_id is not None:
         inner = inner.where(b.c.enterprise_id == enterprise_id)
-    if cursor:
-        inner = inner.where(b.c.iccid > cursor)
     rows_q = inner.subquery()
-    query = select(rows_q).order_by(rows_q.c.iccid).limit(size + 1)
+    query = select(rows_q)
     if overdue_only:
         if not late:
             return Page([], None)
-        query = query.where(rows_q.c.verified_at.is_(None), rows_q.c.state != "TERMINATED")
-    rows = (await conn.execute(query)).all()
-    more = len(rows) > size
-    rows = rows[:size]
-    items = []
-    for row in rows:
+        query = query.where(rows_q.c.verified_at.is_(None), rows_q.c.state != CardState.TERMINATED)
+
+    def item(row: Any) -> dict[str, Any]:
         status = card_status(row.verified_at, row.state, row.real_name_status)
-        items.append({"iccid": row.iccid, "enterprise_id": row.enterprise_id, "msisdn": row.msisdn,
-                      "card_state": row.state, "status": status, "flagged_at": row.flagged_at,
-                      "verified_at": row.verified_at, "overdue": late and status in OUTSTANDING_STATUSES})
-    return Page(items, rows[-1].iccid if more and rows else None)
+        return {"iccid": row.iccid, "enterprise_id": row.enterprise_id, "msisdn": row.msisdn,
+                "card_state": row.state, "status": status, "flagged_at": row.flagged_at,
+                "verified_at": row.verified_at, "overdue": late and status in OUTSTANDING_STATUSES}
+
+    return await read_page(conn, query, rows_q.c.iccid, cursor=cursor or None, limit=size, item=item)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,7 +114,7 @@ async def summary(conn: AsyncConnection, *, deadline: dt.date, today: dt.date | 
         inner = inner.where(b.c.enterprise_id == enterprise_id)
     s = inner.subquery()
     done = s.c.verified_at.is_not(None)
-    open_ = s.c.verified_at.is_(None) & (s.c.state != "TERMINATED")
+    open_ = s.c.verified_at.is_(None) & (s.c.state != CardState.TERMINATED)
 
     def count(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -128,8 +122,8 @@ async def summary(conn: AsyncConnection, *, deadline: dt.date, today: dt.date | 
     rows = await conn.execute(
         select(s.c.enterprise_id, func.count().label("flagged"), count(done).label("done"),
                count(done & (s.c.verified_at >= _deadline_end(deadline))).label("done_late"),
-               count(open_ & (s.c.real_name_status == "PENDING")).label("pending"),
-               count(open_ & (s.c.real_name_status == "REJECTED")).label("rejected"),
+               count(open_ & (s.c.real_name_status == RealNameStatus.PENDING)).label("pending"),
+               count(open_ & (s.c.real_name_status == RealNameStatus.REJECTED)).label("rejected"),
                count(open_).label("outstanding"))
         .group_by(s.c.enterprise_id).order_by(s.c.enterprise_id))
     out = []

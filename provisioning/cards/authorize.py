@@ -26,6 +26,7 @@ from stdnum import luhn
 from numbering.dbtypes import utcnow
 from provisioning.audit.trail import Event, record
 from provisioning.cards import lifecycle, services
+from provisioning.cards.states import CardState, SuspensionCause
 from provisioning.cards.store import Card, card_from_row, find_card
 from provisioning.cards.tables import cards
 from provisioning.enterprises.destinations import Destinations, load_destinations, normalize_number
@@ -79,7 +80,7 @@ async def authorize(conn: AsyncConnection, req: Request, *, write: bool = False,
     if found is None:
         return _deny("CARD_UNKNOWN", "no such card")
     card, apn = found
-    if req.imei is not None and card.state == "ACTIVE":
+    if req.imei is not None and card.state == CardState.ACTIVE:
         if not valid_imei(req.imei):
             return _deny("IMEI_INVALID", "the IMEI is not 15 digits with a valid check digit", card)
         if card.imei != req.imei:
@@ -109,7 +110,7 @@ async def _bind_or_suspend(conn: AsyncConnection, card: Card, imei: str, actor: 
                            now: dt.datetime) -> tuple[Card, Decision | None]:
     if card.imei is None:
         bound = await conn.execute(update(cards).where(cards.c.iccid == card.iccid, cards.c.imei.is_(None),
-                                                       cards.c.state == "ACTIVE")
+                                                       cards.c.state == CardState.ACTIVE)
                                    .values(imei=imei, imei_bound_at=now))
         if bound.rowcount == 1:
             await record(conn, Event(actor, "card.imei_bound", "card", card.iccid, card.enterprise_id,
@@ -118,7 +119,7 @@ async def _bind_or_suspend(conn: AsyncConnection, card: Card, imei: str, actor: 
         card = await find_card(conn, iccid=card.iccid) or card
         if card.imei == imei:
             return card, None
-    suspended = await lifecycle.suspend(conn, card.iccid, cause="IMEI_CHANGE", actor=actor,
+    suspended = await lifecycle.suspend(conn, card.iccid, cause=SuspensionCause.IMEI_CHANGE, actor=actor,
                                         reason="a device with a different IMEI attached (machine-card binding)",
                                         now=now, detail={"imei_tac": imei[:8]})
     return suspended, _deny("IMEI_MISMATCH", "the card is bound to another device; it is now SUSPENDED", suspended)

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.sqlutil import chunked
-from provisioning.cards.states import can_transition, explain_transition
+from provisioning.cards.states import CardState, can_transition, explain_transition
 from provisioning.cards.store import Card, card_from_row
 from provisioning.cards.tables import card_history, cards
 
@@ -53,7 +53,7 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
             for row in await conn.execute(query):
                 card = card_from_row(row)
                 found[(enterprise_id, card.iccid)] = card
-                if card.state != "TERMINATED":
+                if card.state != CardState.TERMINATED:
                     found[(enterprise_id, card.msisdn)] = card
     return found
 
@@ -81,7 +81,7 @@ class Draft:
         if not can_transition(self.state, target):
             raise ValueError(explain_transition(self.state, target))
         self.moves.append((self.state, target, reason))
-        if self.state == "SUSPENDED":
+        if self.state == CardState.SUSPENDED:
             self.values["suspension_cause"] = None
         self.values["state"] = target
         self.values["state_changed_at"] = now

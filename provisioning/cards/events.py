@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from provisioning.cards.states import CardState, SuspensionCause
+
 #: the webhook's first reason per cause (fixed texts: an ops reason is free text and stays internal)
 SUSPENSION_REASONS = {
-    "IMEI_CHANGE": ("imei", "a device with a different IMEI attached (machine-card binding)"),
-    "REVERIFICATION_REJECTED": ("stage", "the re-verification was rejected"),
-    "OPS": (None, "suspended by the carrier"),
+    SuspensionCause.IMEI_CHANGE: ("imei", "a device with a different IMEI attached (machine-card binding)"),
+    SuspensionCause.REVERIFICATION_REJECTED: ("stage", "the re-verification was rejected"),
+    SuspensionCause.OPS: (None, "suspended by the carrier"),
 }
 
 
@@ -18,6 +20,6 @@ def suspended_event(iccid: str, registration_id: str | None, cause: str, now: dt
                     reasons: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """``reasons`` (a rejected registration's) follow the cause's own reason."""
     field, message = SUSPENSION_REASONS[cause]
-    return {"event": "card.suspended", "registration_id": registration_id, "iccid": iccid, "status": "SUSPENDED",
-            "reasons": [{"code": cause, "field": field, "message": message}, *reasons],
+    return {"event": "card.suspended", "registration_id": registration_id, "iccid": iccid,
+            "status": CardState.SUSPENDED, "reasons": [{"code": cause, "field": field, "message": message}, *reasons],
             "occurred_at": now.isoformat()}

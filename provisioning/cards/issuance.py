@@ -155,6 +155,13 @@ async def run_order(transaction: UnitOfWork, order_id: int, *, actor: str,
     until it is complete. Exhausted (and the order STOPPED) when resources run out."""
     async with transaction() as conn:
         order = await reopen_order(conn, order_id, actor=actor)
+    return await _run(transaction, order, actor=actor, progress=progress)
+
+
+async def _run(transaction: UnitOfWork, order: Order, *, actor: str, progress: Progress | None) -> Order:
+    """Issue ``order``'s chunks until it is complete; a background runner may issue some of
+    them meanwhile (each chunk locks the order), and may even finish it first."""
+    order_id = order.id
 
     async def this_order(conn: AsyncConnection) -> Order | None:
         current = await get_order(conn, order_id, for_update=True)
@@ -183,4 +190,4 @@ async def issue_cards(transaction: UnitOfWork, enterprise_id: int, count: int, u
                                    chunk_size=chunk_size)
     if progress is not None:
         progress(order)
-    return await run_order(transaction, order.id, actor=actor, progress=progress)
+    return await _run(transaction, order, actor=actor, progress=progress)

@@ -21,7 +21,15 @@ from numbering.msisdn import segments
 from provisioning.audit.trail import Event, record
 from provisioning.cards.errors import CardInvalid, IllegalTransition
 from provisioning.cards.events import suspended_event
-from provisioning.cards.states import STATES, SUSPENSION_CAUSES, can_transition, explain_transition
+from provisioning.cards.states import (
+    STATES,
+    SUSPENSION_CAUSES,
+    CardState,
+    RealNameStatus,
+    SuspensionCause,
+    can_transition,
+    explain_transition,
+)
 from provisioning.cards.store import Card, get_card
 from provisioning.cards.tables import card_history, cards
 from provisioning.enterprises.tables import enterprises
@@ -34,7 +42,7 @@ async def _move(conn: AsyncConnection, card: Card, target: str, *, actor: str, r
     if not can_transition(card.state, target):
         raise IllegalTransition(explain_transition(card.state, target), state=card.state)
     changes: dict[str, Any] = {"state": target, "state_changed_at": now, **(values or {})}
-    if card.state == "SUSPENDED" and "suspension_cause" not in changes:
+    if card.state == CardState.SUSPENDED and "suspension_cause" not in changes:
         changes["suspension_cause"] = None
     result = await conn.execute(update(cards).where(cards.c.iccid == card.iccid, cards.c.state == card.state)
                                 .values(**changes))
@@ -44,7 +52,7 @@ async def _move(conn: AsyncConnection, card: Card, target: str, *, actor: str, r
     await conn.execute(insert(card_history).values(iccid=card.iccid, enterprise_id=card.enterprise_id,
                                                    from_state=card.state, to_state=target, actor=actor,
                                                    reason=reason, at=now))
-    if target == "TERMINATED":
+    if target == CardState.TERMINATED:
         await segments.release_msisdns(conn, [int(card.msisdn)], now=now)
         if card.static_ip:
             await pools.release_addresses(conn, [card.static_ip])
@@ -68,13 +76,13 @@ async def transition(conn: AsyncConnection, iccid: str, target: str, *, actor: s
         raise CardInvalid(f"state must be one of {', '.join(STATES)}", field="state")
     reason, now = _reason(reason), now or utcnow()
     card = await get_card(conn, iccid=iccid, enterprise_id=enterprise_id, for_update=True)
-    if target == "SUSPENDED" and can_transition(card.state, target):
-        return await suspend(conn, card.iccid, cause="OPS", actor=actor, reason=reason, now=now)
-    if target == "ACTIVE" and can_transition(card.state, target):
-        if card.real_name_status != "VERIFIED":
+    if target == CardState.SUSPENDED and can_transition(card.state, target):
+        return await suspend(conn, card.iccid, cause=SuspensionCause.OPS, actor=actor, reason=reason, now=now)
+    if target == CardState.ACTIVE and can_transition(card.state, target):
+        if card.real_name_status != RealNameStatus.VERIFIED:
             raise IllegalTransition(f"card is {card.state} with real-name status {card.real_name_status}: "
                                     "ACTIVE needs a VERIFIED registration", state=card.state)
-        if card.state == "SUSPENDED" and card.suspension_cause != "OPS":
+        if card.state == CardState.SUSPENDED and card.suspension_cause != SuspensionCause.OPS:
             raise IllegalTransition(f"card is SUSPENDED ({card.suspension_cause}): it returns to ACTIVE only "
                                     "after a new registration is verified", state=card.state)
     return await _move(conn, card, target, actor=actor, reason=reason, now=now)
@@ -89,7 +97,7 @@ async def suspend(conn: AsyncConnection, iccid: str, *, cause: str, actor: str, 
         raise CardInvalid(f"cause must be one of {', '.join(SUSPENSION_CAUSES)}", field="cause")
     card = await get_card(conn, iccid=iccid, enterprise_id=enterprise_id, for_update=True)
     now = now or utcnow()
-    suspended = await _move(conn, card, "SUSPENDED", actor=actor, reason=_reason(reason), now=now,
+    suspended = await _move(conn, card, CardState.SUSPENDED, actor=actor, reason=_reason(reason), now=now,
                             values={"suspension_cause": cause}, detail={"cause": cause, **(detail or {})})
     await _announce_suspension(conn, suspended, cause, now)
     return suspended

@@ -25,38 +25,40 @@ from numbering.dbtypes import utcnow
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, write_drafts
 from provisioning.cards.events import suspended_event
+from provisioning.cards.states import CardState, RealNameStatus, SuspensionCause
 from provisioning.cards.store import Card, get_card
 from provisioning.enterprises.tables import enterprises
 from provisioning.outbox.queue import enqueue_many
 
 
 def sold(draft: Draft, registration_id: str, now: dt.datetime) -> None:
-    if draft.state in ("INVENTORY", "TEST"):
-        draft.move("PENDING", f"sold: registration {registration_id} received", now)
-        draft.values["real_name_status"] = "PENDING"
+    if draft.state in (CardState.INVENTORY, CardState.TEST):
+        draft.move(CardState.PENDING, f"sold: registration {registration_id} received", now)
+        draft.values["real_name_status"] = RealNameStatus.PENDING
         draft.values["registration_id"] = registration_id
 
 
 def rejected(draft: Draft, registration_id: str, now: dt.datetime) -> bool:
     """Returns True when the card was suspended (it was ACTIVE)."""
     sold(draft, registration_id, now)
-    draft.values["real_name_status"] = "REJECTED"
+    draft.values["real_name_status"] = RealNameStatus.REJECTED
     draft.values["registration_id"] = registration_id
-    if draft.state == "ACTIVE":
-        draft.move("SUSPENDED", f"re-verification rejected (registration {registration_id})", now)
-        draft.values["suspension_cause"] = "REVERIFICATION_REJECTED"
+    if draft.state == CardState.ACTIVE:
+        draft.move(CardState.SUSPENDED, f"re-verification rejected (registration {registration_id})", now)
+        draft.values["suspension_cause"] = SuspensionCause.REVERIFICATION_REJECTED
         return True
     return False
 
 
 def verified(draft: Draft, registration_id: str, imei: str | None, now: dt.datetime) -> str | None:
     """Returns the registration this one supersedes (the card's verified one before), if any."""
-    previous = draft.values["registration_id"] if draft.values["real_name_status"] == "VERIFIED" else None
-    imei_changed = draft.values["suspension_cause"] == "IMEI_CHANGE"
+    previous = draft.values["registration_id"] if draft.values["real_name_status"] == RealNameStatus.VERIFIED else None
+    imei_changed = draft.values["suspension_cause"] == SuspensionCause.IMEI_CHANGE
     sold(draft, registration_id, now)
-    if draft.state != "ACTIVE":
-        draft.move("ACTIVE", f"registration {registration_id} verified", now)
-    draft.values.update(real_name_status="VERIFIED", registration_id=registration_id, suspension_cause=None)
+    if draft.state != CardState.ACTIVE:
+        draft.move(CardState.ACTIVE, f"registration {registration_id} verified", now)
+    draft.values.update(real_name_status=RealNameStatus.VERIFIED, registration_id=registration_id,
+                        suspension_cause=None)
     if imei:
         draft.values.update(imei=imei, imei_bound_at=now)
     elif imei_changed:
@@ -68,14 +70,18 @@ async def record_outcome(conn: AsyncConnection, iccid: str, status: str, *, regi
                          imei: str | None = None, now: dt.datetime | None = None) -> Card:
     """Apply one registration outcome (``PENDING`` for a registration received, then
     ``VERIFIED`` or ``REJECTED``) to one card with the rules above, written the way the
-    verifier writes (history, audit, a ``card.suspended`` event when it suspends)."""
+    verifier writes (history, audit, a ``card.suspended`` event when it suspends).
+
+    ``status`` is given as the real-name status the outcome gives the card (the three
+    outcomes are exactly those real-name statuses; the cards area does not import the
+    registrations area, which imports it)."""
     now = now or utcnow()
     card = await get_card(conn, iccid=iccid, for_update=True)
     draft = Draft.of(card)
     suspended = False
-    if status == "PENDING":
+    if status == RealNameStatus.PENDING:
         sold(draft, registration_id, now)
-    elif status == "VERIFIED":
+    elif status == RealNameStatus.VERIFIED:
         verified(draft, registration_id, imei, now)
     else:
         suspended = rejected(draft, registration_id, now)
@@ -85,6 +91,6 @@ async def record_outcome(conn: AsyncConnection, iccid: str, status: str, *, regi
     callback = (await conn.execute(select(enterprises.c.callback_url)
                                    .where(enterprises.c.id == card.enterprise_id))).scalar()
     if suspended and callback:
-        await enqueue_many(conn, [(card.enterprise_id, "card.suspended",
-                                   suspended_event(iccid, registration_id, "REVERIFICATION_REJECTED", now))])
+        event = suspended_event(iccid, registration_id, SuspensionCause.REVERIFICATION_REJECTED, now)
+        await enqueue_many(conn, [(card.enterprise_id, "card.suspended", event)])
     return await get_card(conn, iccid=iccid)

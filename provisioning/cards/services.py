@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from provisioning.cards.states import CardState, RealNameStatus, Usage
 from provisioning.enterprises.destinations import Destinations
 
 SERVICES = ("data", "sms", "voice")
@@ -24,9 +25,9 @@ INFOTAINMENT_MONTHLY_CAP_MB = 20 * 1024
 
 #: usage -> service -> the most it may ever have (docs/domain.md#services-per-usage-minimum-necessary)
 CEILINGS: dict[str, dict[str, str]] = {
-    "TBOX": {"data": "PLATFORMS", "sms": "MT_SHORT_CODES", "voice": "NONE"},
-    "ECALL": {"data": "NONE", "sms": "NONE", "voice": "EMERGENCY_AND_CALL_CENTRE"},
-    "INFOTAINMENT": {"data": "INTERNET", "sms": "NONE", "voice": "NONE"},
+    Usage.TBOX: {"data": "PLATFORMS", "sms": "MT_SHORT_CODES", "voice": "NONE"},
+    Usage.ECALL: {"data": "NONE", "sms": "NONE", "voice": "EMERGENCY_AND_CALL_CENTRE"},
+    Usage.INFOTAINMENT: {"data": "INTERNET", "sms": "NONE", "voice": "NONE"},
 }
 
 _CEILING_TEXT = {
@@ -78,9 +79,9 @@ def grant(usage: str, state: str, real_name_status: str, service: str, dest: Des
     ceiling = CEILINGS.get(usage, {}).get(service, "NONE")
     if ceiling == "NONE":
         return _deny(service, "USAGE_CEILING", f"{usage} cards never have {service}")
-    if state not in ("ACTIVE", "TEST"):
+    if state not in (CardState.ACTIVE, CardState.TEST):
         return _deny(service, "STATE", f"card is {state}: no service")
-    if state == "TEST":
+    if state == CardState.TEST:
         if service != "data":
             return _deny(service, "FACTORY_TEST", "factory test allows data to the enterprise APN only")
         scope, rule = "TEST_APN", "FACTORY_TEST"
@@ -88,7 +89,7 @@ def grant(usage: str, state: str, real_name_status: str, service: str, dest: Des
                  f"capped at {TEST_CAP_MB} MB"
         cap: int | None = TEST_CAP_MB
     else:
-        if real_name_status != "VERIFIED":
+        if real_name_status != RealNameStatus.VERIFIED:
             return _deny(service, "REAL_NAME", f"real-name status is {real_name_status}: no verified registration")
         scope, rule, reason = ceiling, "USAGE_CEILING", f"{usage} ceiling: {_CEILING_TEXT[ceiling]}"
         cap = INFOTAINMENT_MONTHLY_CAP_MB if ceiling == "INTERNET" else None

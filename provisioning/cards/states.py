@@ -1,30 +1,67 @@
-"""Card states, usage types and the one table of legal transitions (pure).
+"""Card states, usage types, real-name statuses, suspension causes, and the one table of
+legal transitions (pure).
 
->>> can_transition("INVENTORY", "TEST"), can_transition("TERMINATED", "ACTIVE")
+Each vocabulary is a ``StrEnum``: a member is equal to (and hashes as) its text, so
+stored values, JSON and CSV output are the plain strings; the tuples below are the same
+values as plain text for option lists and messages.
+
+>>> can_transition(CardState.INVENTORY, CardState.TEST), can_transition("TERMINATED", "ACTIVE")
 (True, False)
->>> sorted(TRANSITIONS["ACTIVE"])
+>>> [str(s) for s in sorted(TRANSITIONS[CardState.ACTIVE])]
 ['SUSPENDED', 'TERMINATED']
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
 
-State = Literal["INVENTORY", "TEST", "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED"]
-STATES: tuple[str, ...] = ("INVENTORY", "TEST", "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED")
-USAGES: tuple[str, ...] = ("TBOX", "ECALL", "INFOTAINMENT")
-REAL_NAME_STATUSES: tuple[str, ...] = ("NONE", "PENDING", "VERIFIED", "REJECTED")
-#: why a card is SUSPENDED; only OPS suspensions may be lifted without re-verification
-SUSPENSION_CAUSES: tuple[str, ...] = ("IMEI_CHANGE", "REVERIFICATION_REJECTED", "OPS")
 
-#: from-state -> the states it may move to (docs/domain.md#card-states)
+class CardState(StrEnum):
+    INVENTORY = "INVENTORY"
+    TEST = "TEST"
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    TERMINATED = "TERMINATED"
+
+
+class Usage(StrEnum):
+    TBOX = "TBOX"
+    ECALL = "ECALL"
+    INFOTAINMENT = "INFOTAINMENT"
+
+
+class RealNameStatus(StrEnum):
+    """A card's real-name status: the outcome of its current registration, if any."""
+
+    NONE = "NONE"
+    PENDING = "PENDING"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+
+
+class SuspensionCause(StrEnum):
+    """Why a card is SUSPENDED; only OPS suspensions may be lifted without re-verification."""
+
+    IMEI_CHANGE = "IMEI_CHANGE"
+    REVERIFICATION_REJECTED = "REVERIFICATION_REJECTED"
+    OPS = "OPS"
+
+
+STATES: tuple[str, ...] = tuple(s.value for s in CardState)
+USAGES: tuple[str, ...] = tuple(u.value for u in Usage)
+REAL_NAME_STATUSES: tuple[str, ...] = tuple(s.value for s in RealNameStatus)
+SUSPENSION_CAUSES: tuple[str, ...] = tuple(c.value for c in SuspensionCause)
+
+_S = CardState
+#: from-state -> the states it may move to
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "INVENTORY": frozenset({"TEST", "PENDING", "TERMINATED"}),
-    "TEST": frozenset({"INVENTORY", "PENDING", "TERMINATED"}),
-    "PENDING": frozenset({"ACTIVE", "TERMINATED"}),
-    "ACTIVE": frozenset({"SUSPENDED", "TERMINATED"}),
-    "SUSPENDED": frozenset({"ACTIVE", "TERMINATED"}),
-    "TERMINATED": frozenset(),
+    _S.INVENTORY: frozenset({_S.TEST, _S.PENDING, _S.TERMINATED}),
+    _S.TEST: frozenset({_S.INVENTORY, _S.PENDING, _S.TERMINATED}),
+    _S.PENDING: frozenset({_S.ACTIVE, _S.TERMINATED}),
+    _S.ACTIVE: frozenset({_S.SUSPENDED, _S.TERMINATED}),
+    _S.SUSPENDED: frozenset({_S.ACTIVE, _S.TERMINATED}),
+    _S.TERMINATED: frozenset(),
 }
 
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.cards.errors import CardInvalid, CardNotFound
+from provisioning.cards.states import CardState
 from provisioning.cards.tables import card_history, cards
+from provisioning.paging import Page, read_page
 
 MAX_PAGE = 500
 
@@ -55,7 +57,7 @@ async def find_card(conn: AsyncConnection, *, iccid: str | None = None, msisdn: 
     column, value = given[0]
     query = select(cards).where(cards.c[column] == value.strip().upper())
     if column == "msisdn":  # a quarantined number may come back on a new card: the live one counts
-        query = query.where(cards.c.state != "TERMINATED")
+        query = query.where(cards.c.state != CardState.TERMINATED)
     if enterprise_id is not None:
         query = query.where(cards.c.enterprise_id == enterprise_id)
     if for_update:
@@ -74,29 +76,19 @@ async def get_card(conn: AsyncConnection, *, iccid: str | None = None, msisdn: s
     return card
 
 
-@dataclasses.dataclass(frozen=True)
-class Page:
-    items: list[Card]
-    next_cursor: str | None
-
-
 async def list_cards(conn: AsyncConnection, *, enterprise_id: int | None = None, state: str | None = None,
-                     usage: str | None = None, cursor: str | None = None, limit: int = 100) -> Page:
+                     usage: str | None = None, cursor: str | None = None, limit: int = 100) -> Page[Card]:
     """Cards in ICCID order; ``cursor`` is the last ICCID of the previous page."""
     if not 1 <= limit <= MAX_PAGE:
         raise CardInvalid(f"limit must be 1 to {MAX_PAGE}", field="limit")
-    query = select(cards).order_by(cards.c.iccid).limit(limit + 1)
+    query = select(cards)
     if enterprise_id is not None:
         query = query.where(cards.c.enterprise_id == enterprise_id)
     if state:
         query = query.where(cards.c.state == state)
     if usage:
         query = query.where(cards.c.usage == usage)
-    if cursor:
-        query = query.where(cards.c.iccid > cursor)
-    rows = (await conn.execute(query)).all()
-    items = [card_from_row(r) for r in rows[:limit]]
-    return Page(items, items[-1].iccid if len(rows) > limit else None)
+    return await read_page(conn, query, cards.c.iccid, cursor=cursor or None, limit=limit, item=card_from_row)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,13 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.jobs.tables import job_results as jr
 from provisioning.jobs.tables import jobs
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 ACTIVE = ("INGESTING", "INGESTED")
 PAGE = 1000
 #: seconds before a job whose last page settled nothing is looked at again
 IDLE_SECONDS = 1
-_COUNTER = {"VERIFIED": "lines_verified", "REJECTED": "lines_rejected", "SUPERSEDED": "lines_superseded"}
+_COUNTER = {RegistrationStatus.VERIFIED: "lines_verified", RegistrationStatus.REJECTED: "lines_rejected",
+            RegistrationStatus.SUPERSEDED: "lines_superseded"}
 
 
 def unsettled(job: object) -> int:

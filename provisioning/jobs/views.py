@@ -19,6 +19,8 @@ from provisioning.jobs.errors import JobNotFound
 from provisioning.jobs.settle import unsettled
 from provisioning.jobs.tables import job_results as jr
 from provisioning.jobs.tables import jobs
+from provisioning.paging import Page, read_page
+from provisioning.registrations.status import RegistrationStatus as RS
 from provisioning.registrations.tables import registrations as r
 
 #: stored statuses an OEM never sees: the upload was not (yet) answered
@@ -44,8 +46,8 @@ async def _row(conn: AsyncConnection, job_id: str, enterprise_id: int | None) ->
 
 def registration_counts(row: Any) -> dict[str, int]:
     """Ingested valid lines by their registration's outcome (PENDING: not decided yet)."""
-    return {"PENDING": unsettled(row), "VERIFIED": row.lines_verified, "REJECTED": row.lines_rejected,
-            "SUPERSEDED": row.lines_superseded}
+    return {RS.PENDING: unsettled(row), RS.VERIFIED: row.lines_verified, RS.REJECTED: row.lines_rejected,
+            RS.SUPERSEDED: row.lines_superseded}
 
 
 async def job_view(conn: AsyncConnection, job_id: str, *, enterprise_id: int | None) -> dict[str, Any]:
@@ -56,22 +58,21 @@ async def job_view(conn: AsyncConnection, job_id: str, *, enterprise_id: int | N
             "registrations": registration_counts(row)}
 
 
-async def result_page(conn: AsyncConnection, job_id: str, *, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
-    """Results of the lines after line ``after``, in line order: a stored line gives its
+def _result(row: Any) -> dict[str, Any]:
+    if row.registration_id is None:
+        return {"line": row.line, "registration_id": None, "status": RS.REJECTED,
+                "errors": json.loads(row.errors or "[]")}
+    return {"line": row.line, "registration_id": row.registration_id, "status": row.status,
+            "reasons": json.loads(row.reasons) if row.reasons else []}
+
+
+async def result_page(conn: AsyncConnection, job_id: str, *, cursor: int | None = None, limit: int = 1000
+                      ) -> Page[dict[str, Any]]:
+    """Results of the lines after line ``cursor``, in line order: a stored line gives its
     registration's current status and reasons, an invalid one its errors."""
-    rows = await conn.execute(
-        select(jr.c.line, jr.c.registration_id, jr.c.errors, r.c.status, r.c.reasons)
-        .select_from(jr.outerjoin(r, r.c.id == jr.c.registration_id))
-        .where(jr.c.job_id == job_id, jr.c.line > after).order_by(jr.c.line).limit(limit))
-    out = []
-    for row in rows:
-        if row.registration_id is None:
-            out.append({"line": row.line, "registration_id": None, "status": "REJECTED",
-                        "errors": json.loads(row.errors or "[]")})
-        else:
-            out.append({"line": row.line, "registration_id": row.registration_id, "status": row.status,
-                        "reasons": json.loads(row.reasons) if row.reasons else []})
-    return out
+    query = (select(jr.c.line, jr.c.registration_id, jr.c.errors, r.c.status, r.c.reasons)
+             .select_from(jr.outerjoin(r, r.c.id == jr.c.registration_id)).where(jr.c.job_id == job_id))
+    return await read_page(conn, query, jr.c.line, cursor=cursor, limit=limit, item=_result)
 
 
 async def check_job(conn: AsyncConnection, job_id: str, *, enterprise_id: int | None) -> None:
@@ -80,15 +81,15 @@ async def check_job(conn: AsyncConnection, job_id: str, *, enterprise_id: int | 
 
 
 async def list_jobs(conn: AsyncConnection, *, enterprise_id: int | None = None, status: str | None = None,
-                    before: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    """Newest first (ids are time-ordered); ``before`` is the last id of the previous page.
+                    cursor: str | None = None, limit: int = 100) -> Page[dict[str, Any]]:
+    """Newest first (ids are time-ordered); ``cursor`` is the last id of the previous page.
     Each with its stored status (INGESTED, not VERIFYING)."""
-    query = select(jobs).order_by(jobs.c.id.desc()).limit(limit)
+    query = select(jobs)
     if enterprise_id is not None:
         query = query.where(jobs.c.enterprise_id == enterprise_id)
     if status is not None:
         query = query.where(jobs.c.status == status)
-    if before is not None:
-        query = query.where(jobs.c.id < before)
-    return [{"job_id": row.id, "status": row.status, **{f: getattr(row, f) for f in _FIELDS},
-             "registrations": registration_counts(row)} for row in await conn.execute(query)]
+    return await read_page(conn, query, jobs.c.id, cursor=cursor or None, limit=limit, descending=True,
+                           item=lambda row: {"job_id": row.id, "status": row.status,
+                                             **{f: getattr(row, f) for f in _FIELDS},
+                                             "registrations": registration_counts(row)})

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.sqlutil import chunked
+from provisioning.cards.states import CardState
 from provisioning.cards.tables import cards
 from provisioning.enterprises.tables import enterprises
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 
@@ -50,7 +52,7 @@ class Bindings:
 
 async def load_bindings(conn: AsyncConnection, vins: Iterable[str], owners: Iterable[str],
                         enterprise_ids: Iterable[int]) -> Bindings:
-    live = (r.c.status == "VERIFIED") & (cards.c.state != "TERMINATED")
+    live = (r.c.status == RegistrationStatus.VERIFIED) & (cards.c.state != CardState.TERMINATED)
     joined = r.join(cards, cards.c.iccid == r.c.iccid)
     out = Bindings({}, {}, {})
     for part in chunked(sorted(set(vins))):

@@ -8,20 +8,47 @@ On PostgreSQL concurrent claimers skip each other's locked rows.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, literal_column, select, update
+from sqlalchemy import Row, bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
-_CLAIM_COLUMNS = (r.c.id, r.c.enterprise_id, r.c.card_ref, r.c.stage, r.c.subject_type, r.c.id_type,
-                  r.c.subject_enc, r.c.doc_index, r.c.vin, r.c.imei, r.c.sold_at, r.c.attempts, r.c.failures,
-                  r.c.last_error)
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed registration: what the verifier reads of it (the claim returns exactly
+    these columns, named as the fields)."""
+
+    id: str
+    enterprise_id: int
+    card_ref: str
+    stage: str
+    subject_type: str
+    id_type: str | None
+    subject_enc: str
+    doc_index: str | None
+    vin: str
+    imei: str | None
+    sold_at: dt.date | None
+    attempts: int
+    failures: int
+    last_error: str | None
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> Claimed:
+        return cls(**row._mapping)
 
 
-async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Any]]:
+_CLAIM_COLUMNS = tuple(r.c[field.name] for field in dataclasses.fields(Claimed))
+
+
+async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Claimed]]:
     """Claim up to ``limit`` due registrations, oldest first; returns (lease mark, rows).
 
     One statement: UPDATE ... WHERE id IN (the due ids) RETURNING the columns. Rows due
@@ -29,20 +56,20 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
     (due_at, rowid), so the claim stops after ``limit`` entries without sorting the
     backlog), ``id`` on PostgreSQL (ids ascend in arrival order, see accept.py).
     The rows are returned in id order, which is arrival order too."""
-    due = select(r.c.id).where(r.c.status == "PENDING", r.c.due_at <= now_s).limit(limit)
+    due = select(r.c.id).where(r.c.status == RegistrationStatus.PENDING, r.c.due_at <= now_s).limit(limit)
     if conn.dialect.name == "postgresql":
         due = due.order_by(r.c.due_at, r.c.id).with_for_update(skip_locked=True)
     else:  # the queue index holds (due_at, rowid): arrival order without a sort
         due = due.order_by(r.c.due_at, literal_column("registrations.rowid"))
     mark = now_s + lease_seconds
     stmt = update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark).returning(*_CLAIM_COLUMNS)
-    rows = sorted((await conn.execute(stmt)).all(), key=lambda row: row.id)
+    rows = sorted((Claimed.of(row) for row in await conn.execute(stmt)), key=lambda row: row.id)
     return (mark, rows) if rows else (0, [])
 
 
 async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> set[str]:
     """The claimed rows this worker may still decide (locks them on PostgreSQL)."""
-    query = select(r.c.id).where(r.c.id.in_(ids), r.c.status == "PENDING", r.c.due_at == mark)
+    query = select(r.c.id).where(r.c.id.in_(ids), r.c.status == RegistrationStatus.PENDING, r.c.due_at == mark)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     return {row.id for row in await conn.execute(query)}
@@ -55,6 +82,7 @@ async def note_failures(conn: AsyncConnection, failures: dict[str, BaseException
     identity authority never gets a registration rejected (see Verifier.max_failures)."""
     rows = [{"b_id": reg_id, "v_error": type(exc).__name__[:200]} for reg_id, exc in failures.items()]
     if rows:
-        await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "PENDING", r.c.due_at == mark)
+        await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.PENDING,
+                                           r.c.due_at == mark)
                            .values(last_error=bindparam("v_error"), failures=r.c.failures + 1,
                                    due_at=now_s + 2 * (r.c.failures + 1)), rows)

@@ -26,6 +26,7 @@ from numbering.sqlutil import UnitOfWork, lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, load_cards, write_drafts
 from provisioning.cards.events import suspended_event
+from provisioning.cards.states import SuspensionCause
 from provisioning.outbox.queue import enqueue_many
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations import queue
@@ -34,8 +35,10 @@ from provisioning.registrations.authority import Answer, IdentityAuthority
 from provisioning.registrations.context import load_bindings
 from provisioning.registrations.decide import Outcome, decide
 from provisioning.registrations.policy import Policy
+from provisioning.registrations.queue import Claimed
 from provisioning.registrations.records import Subject
 from provisioning.registrations.rules import Checked, check_parts, reason
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 
@@ -115,7 +118,7 @@ class Verifier:
             self.on_events(result.verified + result.rejected)
         return result
 
-    async def _one_by_one(self, rows: Sequence[Any], mark: int, checked: dict[str, tuple[Checked, Subject]],
+    async def _one_by_one(self, rows: Sequence[Claimed], mark: int, checked: dict[str, tuple[Checked, Subject]],
                           answers: dict[str, Answer], failed: dict[str, BaseException]) -> StepResult:
         total = StepResult()
         for row in rows:
@@ -132,11 +135,11 @@ class Verifier:
             total.given_up += one.given_up
         return total
 
-    def _check(self, row: Any, today: dt.date) -> tuple[Checked, Subject]:
+    def _check(self, row: Claimed, today: dt.date) -> tuple[Checked, Subject]:
         subject = Subject.model_validate_json(self.keyring.decrypt(row.subject_enc, SUBJECT_CONTEXT))
         return check_parts(subject, row.vin, row.imei, row.sold_at, today=today, policy=self.policy), subject
 
-    async def _ask_authority(self, rows: Sequence[Any], checked: dict[str, tuple[Checked, Subject]]
+    async def _ask_authority(self, rows: Sequence[Claimed], checked: dict[str, tuple[Checked, Subject]]
                              ) -> dict[str, Answer]:
         """Ask about every record that passed the checks, ``authority_concurrency`` at a
         time: that many asking loops share the list (one task per loop, not per record)."""
@@ -157,7 +160,7 @@ class Verifier:
         await asyncio.gather(*(asker() for _ in range(min(self.authority_concurrency, len(todo)))))
         return answers
 
-    async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Any], mark: int,
+    async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Claimed], mark: int,
                                 checked: dict[str, tuple[Checked, Subject]], answers: dict[str, Answer]
                                 ) -> StepResult:
         await self._lock_decisions(conn, rows, checked)
@@ -172,11 +175,11 @@ class Verifier:
         bindings = await load_bindings(conn, [c.vin for c, _ in checked.values() if c.vin],
                                        [row.doc_index for row in rows if row.doc_index],
                                        [row.enterprise_id for row in rows])
-        outcomes: list[tuple[Any, Outcome]] = []
+        outcomes: list[tuple[Claimed, Outcome]] = []
         for row in rows:
             card = cards_by_ref.get((row.enterprise_id, row.card_ref))
             if checked[row.id][1] is None:  # given up: rejected as it stands, the card left alone
-                outcomes.append((row, Outcome("REJECTED", checked[row.id][0].reasons,
+                outcomes.append((row, Outcome(RegistrationStatus.REJECTED, checked[row.id][0].reasons,
                                               card.iccid if card is not None else None)))
                 result.given_up += 1
                 continue
@@ -185,16 +188,16 @@ class Verifier:
             outcomes.append((row, outcome))
         await self._write(conn, outcomes, list(drafts.values()), bindings.callbacks, now)
         for _, outcome in outcomes:
-            if outcome.status == "VERIFIED":
+            if outcome.status == RegistrationStatus.VERIFIED:
                 result.verified += 1
-            elif outcome.status == "REJECTED":
+            elif outcome.status == RegistrationStatus.REJECTED:
                 result.rejected += 1
             else:
                 result.deferred += 1
         return result
 
     @staticmethod
-    async def _lock_decisions(conn: AsyncConnection, rows: Sequence[Any],
+    async def _lock_decisions(conn: AsyncConnection, rows: Sequence[Claimed],
                               checked: dict[str, tuple[Checked, Subject]]) -> None:
         """Every rule here reads the live bindings and then decides (a VIN bound to one
         owner, the cards per document, the card's current registration for an owner
@@ -209,58 +212,59 @@ class Verifier:
                                 *(f"doc:{row.doc_index}" for row in rows if row.doc_index),
                                 *(f"card:{iccid}" for iccid in iccids)])
 
-    async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Any, Outcome]], drafts: list[Draft],
+    async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Claimed, Outcome]], drafts: list[Draft],
                      callbacks: dict[int, str], now: dt.datetime) -> None:
         decided = [{"b_id": row.id, "v_status": o.status, "v_reasons": json.dumps(o.reasons, ensure_ascii=False),
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
-                   for row, o in outcomes if o.status != "PENDING"]
+                   for row, o in outcomes if o.status != RegistrationStatus.PENDING]
         if decided:
             await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
                 status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
                 decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0), decided)
         deferred = [{"b_id": row.id, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
-                    for row, o in outcomes if o.status == "PENDING"]
+                    for row, o in outcomes if o.status == RegistrationStatus.PENDING]
         if deferred:
             await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
                 iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0),
                 deferred)
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
         if superseded:
-            await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == "VERIFIED")
-                               .values(status="SUPERSEDED"), superseded)
+            await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED)
+                               .values(status=RegistrationStatus.SUPERSEDED), superseded)
         await write_drafts(conn, drafts, actor=self.actor, now=now)
         await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
         await record(conn, _audit_event(self.actor, outcomes), at=now)
 
 
-def _given_up(row: Any, bound: int) -> Checked:
+def _given_up(row: Claimed, bound: int) -> Checked:
     why = row.last_error or "the process stopped while verifying it"
     return Checked([reason("VERIFICATION_FAILED", None, f"verification failed {bound} times in a row ({why}); "
                            "it was stopped so that it is not retried for ever")])
 
 
-def _webhooks(outcomes: list[tuple[Any, Outcome]], callbacks: dict[int, str], now: dt.datetime
+def _webhooks(outcomes: list[tuple[Claimed, Outcome]], callbacks: dict[int, str], now: dt.datetime
               ) -> list[tuple[int, str, dict[str, Any]]]:
     events = []
     for row, o in outcomes:
-        if o.status == "PENDING" or row.enterprise_id not in callbacks:
+        if o.status == RegistrationStatus.PENDING or row.enterprise_id not in callbacks:
             continue
         base = {"registration_id": row.id, "iccid": o.iccid, "reasons": o.reasons, "occurred_at": now.isoformat()}
         events.append((row.enterprise_id, f"registration.{o.status.lower()}",
                        {"event": f"registration.{o.status.lower()}", "status": o.status, **base}))
         if o.suspended:
             events.append((row.enterprise_id, "card.suspended",
-                           suspended_event(o.iccid or "", row.id, "REVERIFICATION_REJECTED", now, o.reasons)))
+                           suspended_event(o.iccid or "", row.id, SuspensionCause.REVERIFICATION_REJECTED, now,
+                                           o.reasons)))
     return events
 
 
-def _audit_event(actor: str, outcomes: list[tuple[Any, Outcome]]) -> Event:
+def _audit_event(actor: str, outcomes: list[tuple[Claimed, Outcome]]) -> Event:
     detail: dict[str, Any] = {"verified": [], "rejected": [], "deferred": [], "superseded": [], "suspended": []}
     for row, o in outcomes:
-        if o.status == "VERIFIED":
+        if o.status == RegistrationStatus.VERIFIED:
             detail["verified"].append([row.id, o.iccid])
-        elif o.status == "REJECTED":
+        elif o.status == RegistrationStatus.REJECTED:
             detail["rejected"].append([row.id, o.iccid, sorted({x["code"] for x in o.reasons})])
         else:
             detail["deferred"].append([row.id, o.iccid])

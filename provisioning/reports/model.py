@@ -13,10 +13,13 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from provisioning.cards.states import STATES
+from provisioning.cards.states import STATES, CardState
+from provisioning.registrations.status import RegistrationStatus
 
 REPORT_VERSION = 1
-REGISTRATION_STATUSES: tuple[str, ...] = ("VERIFIED", "REJECTED", "PENDING", "SUPERSEDED")
+#: the report's order of registration statuses (its columns and keys)
+REGISTRATION_STATUSES: tuple[str, ...] = (RegistrationStatus.VERIFIED, RegistrationStatus.REJECTED,
+                                          RegistrationStatus.PENDING, RegistrationStatus.SUPERSEDED)
 #: the reason codes a record can earn (docs/oem-api.md#reason-codes); reports give each its own
 #: column, then any other seen
 CONTRACT_REASON_CODES: tuple[str, ...] = (
@@ -58,7 +61,7 @@ class Cards:
 
     @property
     def active(self) -> int:
-        return self.by_state.get("ACTIVE", 0)
+        return self.by_state.get(CardState.ACTIVE, 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"issued": self.issued, "by_state": {s: self.by_state.get(s, 0) for s in STATES}}

@@ -13,7 +13,9 @@ from sqlalchemy import cast, distinct, exists, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from provisioning.cards.states import CardState, RealNameStatus
 from provisioning.cards.tables import cards as c
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 from provisioning.reports.model import Cards, Registrations
 
@@ -31,9 +33,9 @@ async def card_counts(conn: AsyncConnection) -> dict[int, Cards]:
         got = out.setdefault(row.enterprise_id, Cards({}))
         n = int(row.n)
         got.by_state[row.state] = got.by_state.get(row.state, 0) + n
-        if row.real_name_status != "NONE":
+        if row.real_name_status != RealNameStatus.NONE:
             got.sold += n
-        if row.real_name_status == "VERIFIED":
+        if row.real_name_status == RealNameStatus.VERIFIED:
             got.verified += n
     return out
 
@@ -57,7 +59,7 @@ async def registration_counts(conn: AsyncConnection) -> dict[int, Registrations]
         out[row.enterprise_id].by_status[row.status] = int(row.n)
     items, code = _reason_codes(conn)
     query = (select(r.c.enterprise_id, code.label("code"), func.count(distinct(r.c.id)).label("n"))
-             .select_from(r).join(items, true()).where(r.c.status == "REJECTED")
+             .select_from(r).join(items, true()).where(r.c.status == RegistrationStatus.REJECTED)
              .group_by(r.c.enterprise_id, code))
     for row in await conn.execute(query):
         out[row.enterprise_id].rejected_by_reason[row.code or "UNSPECIFIED"] = int(row.n)
@@ -67,8 +69,8 @@ async def registration_counts(conn: AsyncConnection) -> dict[int, Registrations]
 def _unverified_active() -> Any:
     """ACTIVE cards with no VERIFIED registration of their enterprise for their ICCID."""
     verified = (select(r.c.id).where(r.c.enterprise_id == c.c.enterprise_id, r.c.iccid == c.c.iccid,
-                                     r.c.status == "VERIFIED"))
-    return (c.c.state == "ACTIVE") & ~exists(verified)
+                                     r.c.status == RegistrationStatus.VERIFIED))
+    return (c.c.state == CardState.ACTIVE) & ~exists(verified)
 
 
 async def active_without_verified(conn: AsyncConnection) -> dict[int, tuple[int, list[str]]]:

@@ -22,8 +22,10 @@ import datetime as dt
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 
+from provisioning.cards.states import CardState
 from provisioning.cards.tables import cards
 from provisioning.enterprises.tables import responsible_persons as rp
+from provisioning.registrations.status import RegistrationStatus as RS
 from provisioning.registrations.tables import registrations as r
 
 YEARS = 2
@@ -48,13 +50,13 @@ def cutoff(now: dt.datetime, years: int = YEARS) -> dt.datetime:
 def registration_expired(limit: dt.datetime) -> ColumnElement[bool]:
     """Registrations whose retention ended at or before ``limit`` and are not purged yet."""
     terminated = exists(select(cards.c.iccid).where(
-        cards.c.iccid == r.c.iccid, cards.c.state == "TERMINATED", cards.c.state_changed_at <= limit))
-    rejected = and_(r.c.status == "REJECTED", r.c.decided_at <= limit)
+        cards.c.iccid == r.c.iccid, cards.c.state == CardState.TERMINATED, cards.c.state_changed_at <= limit))
+    rejected = and_(r.c.status == RS.REJECTED, r.c.decided_at <= limit)
     later = r.alias("successor")
-    superseded = and_(r.c.status == "SUPERSEDED", exists(select(later.c.id).where(
-        later.c.iccid == r.c.iccid, later.c.status.in_(("VERIFIED", "SUPERSEDED")),
+    superseded = and_(r.c.status == RS.SUPERSEDED, exists(select(later.c.id).where(
+        later.c.iccid == r.c.iccid, later.c.status.in_((RS.VERIFIED, RS.SUPERSEDED)),
         later.c.decided_at > r.c.decided_at, later.c.decided_at <= limit)))
-    return and_(r.c.status != "PENDING", not_(r.c.natural_key.startswith(PURGED_KEY_PREFIX)),
+    return and_(r.c.status != RS.PENDING, not_(r.c.natural_key.startswith(PURGED_KEY_PREFIX)),
                 or_(terminated, rejected, superseded))
 
 

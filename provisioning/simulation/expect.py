@@ -16,17 +16,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from provisioning.cards.states import STATES, CardState
 from provisioning.simulation.plan import JOB, PENDING, REFUSED, REJECTED, VERIFIED, Plan
-
-CARD_STATES = ("INVENTORY", "TEST", "PENDING", "ACTIVE", "SUSPENDED", "TERMINATED")
 
 
 def card_states(plan: Plan) -> dict[tuple[int, int], str]:
     """Every card's final state, by (OEM index, card index)."""
-    states = {(o.index, c): "INVENTORY" for o in plan.oems for c in range(plan.params.cards)}
+    states: dict[tuple[int, int], str] = {(o.index, c): CardState.INVENTORY
+                                          for o in plan.oems for c in range(plan.params.cards)}
     for oem in plan.oems:
         for card in oem.test_cards:
-            states[(oem.index, card)] = "TEST"
+            states[(oem.index, card)] = CardState.TEST
     for push in sorted(plan.pushes, key=lambda p: p.phase):
         if push.card_state is not None:
             states[(push.oem, push.card)] = push.card_state
@@ -49,7 +49,7 @@ def expected(plan: Plan) -> dict[str, Any]:
     return {
         "oems": len(plan.oems),
         "cards": plan.params.cards * len(plan.oems),
-        "cards_by_state": {s: states.get(s, 0) for s in CARD_STATES},
+        "cards_by_state": {s: states.get(s, 0) for s in STATES},
         "registrations": {"pushed": len(stored), "verified": verified - superseded, "superseded": superseded,
                           "rejected": sum(rejected.values()), "pending": sum(p.expect == PENDING for p in stored)},
         "refused": sum(p.expect == REFUSED for p in plan.pushes),
@@ -67,4 +67,4 @@ def settled(plan: Plan, phase: int) -> tuple[int, int]:
     return len(stored), sum(p.expect == PENDING for p in stored)
 
 
-__all__ = ["CARD_STATES", "card_states", "expected", "settled"]
+__all__ = ["card_states", "expected", "settled"]

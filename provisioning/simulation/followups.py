@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from provisioning.cards.states import CardState, Usage
 from provisioning.simulation.breakage import MISMATCH_MARK
 from provisioning.simulation.model import BATCH, REJECTED, SINGLE, VERIFIED, OemPlan, Plan, Probe, Push
 from provisioning.simulation.records import Maker, Record
@@ -15,9 +16,9 @@ from provisioning.simulation.records import Maker, Record
 
 def _service(oem: OemPlan, card: int) -> tuple[str, str]:
     usage = oem.usage(card)
-    if usage == "ECALL":
+    if usage == Usage.ECALL:
         return "voice", "110"
-    if usage == "INFOTAINMENT":
+    if usage == Usage.INFOTAINMENT:
         return "data", "203.0.113.10"
     return "data", oem.platform.replace(".0/24", ".7")
 
@@ -36,14 +37,15 @@ def follow_ups(plan: Plan, maker: Maker, oem: OemPlan, plain: list[int], sales: 
         record = maker.record(subject, stage="OWNER_CHANGE", vin=first["vin"], imei="imei" in first,
                               device=first.get("imei"))
         plan.pushes.append(Push(index, card, record, BATCH, 2, "OWNER_CHANGE", REJECTED if mismatch else VERIFIED,
-                                "IDENTITY_MISMATCH" if mismatch else None, "SUSPENDED" if mismatch else "ACTIVE"))
+                                "IDENTITY_MISMATCH" if mismatch else None,
+                                CardState.SUSPENDED if mismatch else CardState.ACTIVE))
     if vin_card is not None and plain:
         bound = sales[plain.pop(0)]["vin"]
         plan.pushes.append(Push(index, vin_card, maker.record(maker.individual(), vin=bound), SINGLE, 2,
-                                "VIN_ALREADY_BOUND", REJECTED, "VIN_ALREADY_BOUND", "PENDING"))
+                                "VIN_ALREADY_BOUND", REJECTED, "VIN_ALREADY_BOUND", CardState.PENDING))
     if limit_card is not None:
         plan.pushes.append(Push(index, limit_card, maker.record(copy.deepcopy(owner)), SINGLE, 2,
-                                "CARD_LIMIT_EXCEEDED", REJECTED, "CARD_LIMIT_EXCEEDED", "PENDING"))
+                                "CARD_LIMIT_EXCEEDED", REJECTED, "CARD_LIMIT_EXCEEDED", CardState.PENDING))
     attach = plain[:max(1, len(plain) // 8)] if plain else []
     for card in oem.test_cards:
         service, destination = _service(oem, card)
@@ -54,7 +56,7 @@ def follow_ups(plan: Plan, maker: Maker, oem: OemPlan, plain: list[int], sales: 
         plan.probes.append(Probe(index, card, service, destination, device, "ATTACH", True, "ALLOWED"))
         if n % 2 == 0:
             plan.probes.append(Probe(index, card, service, destination, maker.imei(), "IMEI_SWAP", False,
-                                     "IMEI_MISMATCH", "SUSPENDED"))
+                                     "IMEI_MISMATCH", CardState.SUSPENDED))
     if idle:
         service, destination = _service(oem, idle[-1])
         plan.probes.append(Probe(index, idle[-1], service, destination, None, "UNSOLD", False, "STATE"))

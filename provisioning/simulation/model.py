@@ -8,10 +8,13 @@ import hashlib
 import json
 from typing import Any
 
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.simulation.records import Record
 
 SINGLE, BATCH, JOB = "SINGLE", "BATCH", "JOB"
-VERIFIED, REJECTED, PENDING, REFUSED = "VERIFIED", "REJECTED", "PENDING", "REFUSED"
+#: what a push is expected to end as: its registration's status, or REFUSED (never stored)
+VERIFIED, REJECTED, PENDING = RegistrationStatus.VERIFIED, RegistrationStatus.REJECTED, RegistrationStatus.PENDING
+REFUSED = "REFUSED"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import random
 
+from provisioning.cards.states import CardState, Usage
 from provisioning.documents import fake_names
 from provisioning.simulation.breakage import KINDS, broken, outage
 from provisioning.simulation.followups import follow_ups
@@ -66,7 +67,7 @@ def _enterprise(maker: Maker, index: int, cards: int) -> OemPlan:
     ecall = infotainment = cards // 10
     tbox = cards - ecall - infotainment
     bits = (tbox * 2 + 16).bit_length()
-    orders = [("TBOX", tbox, bits <= 20), ("ECALL", ecall, False), ("INFOTAINMENT", infotainment, False)]
+    orders = [(Usage.TBOX, tbox, bits <= 20), (Usage.ECALL, ecall, False), (Usage.INFOTAINMENT, infotainment, False)]
     destinations = [("PLATFORM_PREFIX", f"172.{16 + index % 16}.{index // 16}.0/24"),
                     ("SHORT_CODE", f"10658{index:03d}"), ("CALL_CENTRE", f"40080{index:05d}")]
     return OemPlan(index, name, maker.uscc(), persons, destinations, orders, 32 - bits, [], [])
@@ -81,7 +82,7 @@ def _build_oem(plan: Plan, maker: Maker, index: int, kinds: list[str]) -> None:
     order = list(range(params.cards))
     rng.shuffle(order)
     unsold, order = order[:max(3, params.cards // 10)], order[max(3, params.cards // 10):]
-    tbox_unsold = [c for c in unsold if oem.usage(c) == "TBOX"]
+    tbox_unsold = [c for c in unsold if oem.usage(c) == Usage.TBOX]
     oem.test_cards = tbox_unsold[:max(1, len(unsold) // 4)]
     idle = [c for c in unsold if c not in oem.test_cards]
     vin_card = order.pop() if params.bad_fraction > 0 else None
@@ -100,12 +101,12 @@ def _build_oem(plan: Plan, maker: Maker, index: int, kinds: list[str]) -> None:
         if card in kind_of:
             b = broken(maker, kind_of[card])
             push = Push(index, card, b.record, channel[card], 1, kind_of[card], REJECTED if b.stored else REFUSED,
-                        b.code, "PENDING" if b.card_effect == "REJECTED" else None, names_card=b.foreign_card)
+                        b.code, CardState.PENDING if b.card_effect == "REJECTED" else None, names_card=b.foreign_card)
         elif card in held_set:
-            push = Push(index, card, outage(maker), channel[card], 1, "OUTAGE", PENDING, None, "PENDING")
+            push = Push(index, card, outage(maker), channel[card], 1, "OUTAGE", PENDING, None, CardState.PENDING)
         else:
             push = Push(index, card, maker.sale(imei=rng.random() >= 0.2), channel[card], 1, "SALE", VERIFIED,
-                        None, "ACTIVE")
+                        None, CardState.ACTIVE)
             if push.channel == SINGLE and not replayed:
                 push.replay = replayed = True
         push.by_msisdn = not push.names_card and rng.random() < 0.1
@@ -114,7 +115,7 @@ def _build_oem(plan: Plan, maker: Maker, index: int, kinds: list[str]) -> None:
     owner = maker.individual("RESIDENT_ID")
     for card in fleet_cards:
         plan.pushes.append(Push(index, card, maker.record(copy.deepcopy(owner)), BATCH, 1, "FLEET", VERIFIED, None,
-                                "ACTIVE"))
+                                CardState.ACTIVE))
     oem.flagged = sorted([c for c in order if channel[c] == JOB] + idle[:2])
     sales = {p.card: p.record for p in plan.pushes if p.oem == index and p.kind == "SALE"}
     follow_ups(plan, maker, oem, [c for c in valid if c in sales], sales, vin_card, limit_card, owner, idle)

@@ -84,6 +84,6 @@ async def test_verify_and_export(db: Database, db_url: str) -> None:
         broken = await (await http.get("/ops/v1/audit/verify", headers=h["regulator"])).json()
     assert broken["ok"] is False and broken["first_bad_seq"] == 5 and "altered" in broken["problem"]
     async with db.read() as conn:
-        exports, _ = await query.page(conn, query.Filters(action="audit.exported"))
+        exports = (await query.page(conn, query.Filters(action="audit.exported"))).items
     assert [e["detail"]["format"] for e in exports] == ["jsonl", "csv"]
     assert exports[0]["detail"]["filters"] == {"action": "card."}

@@ -17,7 +17,7 @@ from tests.support.world import build_oem, individual
 
 async def _entries(db: Database, **filters: object) -> list[dict[str, object]]:
     async with db.read() as conn:
-        items, _ = await query.page(conn, query.Filters(**filters), limit=500)  # type: ignore[arg-type]
+        items = (await query.page(conn, query.Filters(**filters), limit=500)).items  # type: ignore[arg-type]
     return items
 
 

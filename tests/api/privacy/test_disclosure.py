@@ -30,7 +30,7 @@ async def _get(http: TestClient, path: str, headers: dict[str, str]) -> tuple[in
 
 async def _reads(db: Database) -> list[dict[str, Any]]:
     async with db.read() as conn:
-        items, _ = await query.page(conn, query.Filters(action="personal_data.read"))
+        items = (await query.page(conn, query.Filters(action="personal_data.read"))).items
     return items
 
 

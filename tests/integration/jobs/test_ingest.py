@@ -111,7 +111,7 @@ async def test_a_dead_workers_chunk_is_redone_after_its_lease_and_its_late_finis
     assert await dead.finish(lost) is None
     async with db.read() as conn:
         view = await job_view(conn, job_id, enterprise_id=None)
-        results = await result_page(conn, job_id)
+        results = (await result_page(conn, job_id)).items
     assert view["status"] == "VERIFYING" and view["lines_ingested"] == 12 and view["registrations_created"] == 12
     assert [r["line"] for r in results] == list(range(1, 13))
     assert await _count(db, registrations) == 12 and await _count(db, job_chunks) == 0
