@@ -11,9 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.cards.errors import CardInvalid, CardNotFound
+from provisioning.cards.limits import MAX_PAGE
 from provisioning.cards.tables import card_history, cards
-
-MAX_PAGE = 500
 
 
 @dataclasses.dataclass(frozen=True)
