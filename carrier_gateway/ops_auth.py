@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.db import Database
+from carrier_gateway.ops_roles import ROLES
 from carrier_gateway.principal import Principal
 from carrier_gateway.routing import Admitted, Unauthenticated
 from carrier_gateway.tables import ops_tokens
@@ -18,7 +19,6 @@ from numbering.dbtypes import utcnow
 from numbering.errors import Invalid, NotFound
 from provisioning.audit.trail import Event, record
 
-ROLES = ("ops", "auditor", "regulator")
 TOKEN_PREFIX = "cop_"
 
 

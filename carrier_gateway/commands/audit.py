@@ -1,11 +1,14 @@
 """`carrier audit ...`: verify the hash chain, export it for the regulator, list entries,
 and the auditor's unmasked reads (see commands/registrations.py for who may run them)."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,12 +17,11 @@ from carrier_gateway.commands.base import CarrierGroup, CliFailure, emit, keyrin
 from carrier_gateway.commands.registrations import auditor_actor, cli_via, token_option
 from carrier_gateway.commands.registrations import render as render_registration
 from carrier_gateway.commands.when import AS_OF
-from carrier_gateway.db import Database
-from provisioning.audit import query
-from provisioning.audit.offline import check_export
-from provisioning.audit.trail import VerifyResult, verify
-from provisioning.paging import Page
-from provisioning.personal_data import disclosure
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.audit.trail import VerifyResult
+    from provisioning.paging import Page
 
 
 @click.group("audit", cls=CarrierGroup)
@@ -36,6 +38,8 @@ def verify_cmd(path: Path | None, filtered: bool) -> None:
     """Check the whole chain: exit 0 with the count checked, or exit 1 naming the first
     edited, deleted or reordered entry. An export must also end with its trailer line
     (a file cut short fails) and, unless --filtered, at the head the trailer names."""
+    from provisioning.audit.offline import check_export
+    from provisioning.audit.trail import verify
 
     async def go(db: Database) -> VerifyResult:
         async with db.read() as conn:
@@ -66,6 +70,8 @@ def verify_cmd(path: Path | None, filtered: bool) -> None:
 def list_cmd(actor: str | None, action: str | None, object_type: str | None, object_id: str | None,
              enterprise_id: int | None, after: int, limit: int) -> None:
     """List entries in order (details hold ids and codes, never personal data)."""
+    from provisioning.audit import query
+
     filters = query.Filters(actor=actor, action=action, object_type=object_type, object_id=object_id,
                             enterprise_id=enterprise_id)
 
@@ -93,6 +99,8 @@ def unmask_group() -> None:
 @token_option()
 def unmask_registration(registration_id: str, purpose: str, token: str | None) -> None:
     """One registration with its subject in clear."""
+    from provisioning.personal_data import disclosure
+
     disclosure.check_purpose(purpose)
     ring = keyring()
 
@@ -116,6 +124,8 @@ def unmask_registration(registration_id: str, purpose: str, token: str | None) -
 def unmask_persons(enterprise_id: int, purpose: str, on: dt.datetime | None, history: bool,
                    token: str | None) -> None:
     """An enterprise's responsible persons in clear."""
+    from provisioning.personal_data import disclosure
+
     disclosure.check_purpose(purpose)
     ring = keyring()
 

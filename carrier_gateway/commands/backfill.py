@@ -1,17 +1,22 @@
 """`carrier backfill flag|unflag|list|summary`: back-registration (补登记) tracking."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
-from provisioning.backfill import flags, status
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.backfill import flags
 
 _CHUNK = 5000
 
@@ -28,6 +33,8 @@ def _deadline() -> dt.date:
 
 
 def _read(iccids: tuple[str, ...], file: IO[str] | None) -> list[str]:
+    from provisioning.backfill import flags
+
     given = list(iccids)
     if file is not None:  # one ICCID per line; blank lines and # comments are skipped
         given += [line.split("#", 1)[0] for line in file]
@@ -41,6 +48,8 @@ def _read(iccids: tuple[str, ...], file: IO[str] | None) -> list[str]:
 def backfill_flag(enterprise_id: int, file: IO[str] | None, iccids: tuple[str, ...]) -> None:
     """Flag cards that need back-registration: all of them, or none if one is not the
     enterprise's card. Flagging a card again is harmless."""
+    from provisioning.backfill import flags
+
     wanted = _read(iccids, file)
 
     async def go(db: Database) -> flags.Flagged:
@@ -66,6 +75,8 @@ def backfill_flag(enterprise_id: int, file: IO[str] | None, iccids: tuple[str, .
 @click.argument("iccids", nargs=-1)
 def backfill_unflag(enterprise_id: int, file: IO[str] | None, iccids: tuple[str, ...]) -> None:
     """Remove flags set by mistake."""
+    from provisioning.backfill import flags
+
     wanted = _read(iccids, file)
 
     async def go(db: Database) -> int:
@@ -82,6 +93,8 @@ def backfill_unflag(enterprise_id: int, file: IO[str] | None, iccids: tuple[str,
 @click.option("--limit", type=click.IntRange(1), default=1000, show_default=True, help="At most this many cards.")
 def backfill_list(enterprise_id: int | None, overdue: bool, limit: int) -> None:
     """Flagged cards: DONE (verified), PENDING, REJECTED, OUTSTANDING or TERMINATED, and overdue or not."""
+    from provisioning.backfill import status
+
     deadline = _deadline()
 
     async def go(db: Database) -> tuple[list[dict[str, Any]], str | None]:
@@ -110,6 +123,8 @@ def backfill_list(enterprise_id: int | None, overdue: bool, limit: int) -> None:
 @click.option("--enterprise", "enterprise_id", type=int, help="Only this enterprise.")
 def backfill_summary(enterprise_id: int | None) -> None:
     """Per enterprise: flagged, done (and done late), outstanding, overdue, terminated."""
+    from provisioning.backfill import status
+
     deadline = _deadline()
 
     async def go(db: Database) -> list[dict[str, int]]:

@@ -1,14 +1,16 @@
 """CLI plumbing: global options on every command, output, the async runner, one-line errors."""
 
+# The database, JSON and key modules are imported inside the functions that use them, so that
+# loading a command module (for `carrier GROUP --help`) loads no database, web or crypto library.
+
 from __future__ import annotations
 
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from carrier_gateway.commands.options import (  # noqa: F401 - re-exported for the command modules
     CarrierCommand,
@@ -16,12 +18,12 @@ from carrier_gateway.commands.options import (  # noqa: F401 - re-exported for t
     CliState,
     state,
 )
-from carrier_gateway.db import Database, DatabaseError, describe, first_line
-from carrier_gateway.jsonio import dumps
-from carrier_gateway.migrate import schema_state
 from carrier_gateway.settings import SettingsError
 from numbering.errors import DomainError
-from provisioning.privacy.keyring import Keyring, KeyringError, load_keyring
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.privacy.keyring import Keyring
 
 T = TypeVar("T")
 
@@ -35,6 +37,8 @@ class CliFailure(click.ClickException):
 
 def emit(data: Any, human: str | Callable[[], str] | None = None) -> None:
     """JSON on stdout with --json; otherwise the human rendering (or indented JSON)."""
+    from carrier_gateway.jsonio import dumps
+
     if state().as_json or human is None:
         sys.stdout.write(dumps(data, indent=not state().as_json).decode() + "\n")
         return
@@ -76,6 +80,8 @@ def _is_num(value: Any) -> bool:
 
 def run(fn: Callable[[Database], Awaitable[T]], *, require_schema: bool = True, **overrides: Any) -> T:
     """Open the database, run ``fn(db)``, dispose; errors become one-line CLI failures."""
+    from carrier_gateway.db import Database
+
     settings = state().settings(**overrides)
 
     async def go() -> T:
@@ -93,10 +99,15 @@ def run(fn: Callable[[Database], Awaitable[T]], *, require_schema: bool = True, 
 
 def keyring() -> Keyring:
     """The master keyring named by the settings (one-line error if missing or too open)."""
+    from provisioning.privacy.keyring import load_keyring
+
     return load_keyring(state().settings().master_key_path)
 
 
 async def ensure_schema(db: Database) -> None:
+    from carrier_gateway.db import describe
+    from carrier_gateway.migrate import schema_state
+
     current = await schema_state(db)
     if not current.current:
         raise CliFailure(f"database {describe(db.url)} is not initialised: run `carrier init`")
@@ -108,6 +119,11 @@ async def ensure_schema(db: Database) -> None:
 
 def one_line_error(exc: BaseException) -> str | None:
     """The message for an expected failure, or None if it is a bug."""
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    from carrier_gateway.db import DatabaseError, first_line
+    from provisioning.privacy.keyring import KeyringError
+
     if isinstance(exc, DomainError):
         return exc.detail
     if isinstance(exc, (DatabaseError, SettingsError, KeyringError)):

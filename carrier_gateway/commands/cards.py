@@ -1,17 +1,23 @@
 """`carrier cards ...`: bulk issuance, look-ups, services explained, lifecycle transitions."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
-from provisioning.cards import issuance, orders
+from provisioning.cards import limits
 from provisioning.cards.states import USAGES
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.cards import issuance
 
 
 @click.group("cards", cls=CarrierGroup)
@@ -35,11 +41,11 @@ def _order_doc(order: issuance.Order) -> dict[str, Any]:
 
 @cards_group.command("issue")
 @click.option("--enterprise", "enterprise_id", type=int, help="Enterprise that bought the cards.")
-@click.option("--count", type=click.IntRange(1, issuance.MAX_ORDER), help="Number of cards.")
+@click.option("--count", type=click.IntRange(1, limits.MAX_ORDER), help="Number of cards.")
 @click.option("--usage", type=click.Choice(USAGES), help="What the cards are for; fixes their service ceiling.")
 @click.option("--static-ip", is_flag=True, help="Give each card a static IP from the enterprise's prefix.")
-@click.option("--chunk-size", type=click.IntRange(issuance.MIN_CHUNK, issuance.MAX_CHUNK),
-              default=issuance.DEFAULT_CHUNK, show_default=True, help="Cards per transaction.")
+@click.option("--chunk-size", type=click.IntRange(limits.MIN_CHUNK, limits.MAX_CHUNK),
+              default=limits.DEFAULT_CHUNK, show_default=True, help="Cards per transaction.")
 @click.option("--resume", "resume_id", type=int, help="Continue an interrupted order instead of starting one.")
 def cards_issue(enterprise_id: int | None, count: int | None, usage: str | None, static_ip: bool, chunk_size: int,
                 resume_id: int | None) -> None:
@@ -50,6 +56,8 @@ def cards_issue(enterprise_id: int | None, count: int | None, usage: str | None,
     with `carrier cards issue --resume ORDER_ID` (a STOPPED order too, once numbers or
     addresses are added). A running `carrier serve` also continues any open order.
     """
+    from provisioning.cards import issuance, orders
+
     if resume_id is None and (enterprise_id is None or count is None or usage is None):
         raise click.UsageError("give --enterprise, --count and --usage (or --resume ORDER_ID)")
     actor = cli_actor()
@@ -85,6 +93,7 @@ def cards_issue(enterprise_id: int | None, count: int | None, usage: str | None,
 @click.option("--open", "only_open", is_flag=True, help="Only orders not yet complete.")
 def cards_orders(enterprise_id: int | None, only_open: bool) -> None:
     """List recent orders with their progress (newest first)."""
+    from provisioning.cards import orders
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:

@@ -1,16 +1,21 @@
 """`carrier enterprise key ...`: API credentials of an enterprise."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import emit, keyring, run, table
 from carrier_gateway.commands.enterprises import cli_actor, enterprise_group
-from carrier_gateway.db import Database
-from provisioning.enterprises import credentials
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.enterprises import credentials
 
 
 @enterprise_group.group("key")
@@ -32,6 +37,8 @@ def _issued(issued: credentials.IssuedKey, extra: str = "") -> None:
 @click.option("--label", default="", help="What the key is for (e.g. the TSP system).")
 def key_create(enterprise_id: int, label: str) -> None:
     """Create API credentials for ENTERPRISE_ID; prints key_id and secret once."""
+    from provisioning.enterprises import credentials
+
     ring = keyring()
 
     async def go(db: Database) -> credentials.IssuedKey:
@@ -45,6 +52,7 @@ def key_create(enterprise_id: int, label: str) -> None:
 @click.argument("enterprise_id", type=int)
 def key_list(enterprise_id: int) -> None:
     """List an enterprise's keys with their status (ACTIVE, ROTATING, EXPIRED, REVOKED); never secrets."""
+    from provisioning.enterprises import credentials
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
@@ -62,6 +70,8 @@ def key_list(enterprise_id: int) -> None:
               help="How long the old secret keeps working.")
 def key_rotate(key_id: str, grace_hours: float) -> None:
     """Issue a new key replacing KEY_ID; the old one works until the grace period ends."""
+    from provisioning.enterprises import credentials
+
     ring = keyring()
 
     async def go(db: Database) -> credentials.IssuedKey:
@@ -76,6 +86,7 @@ def key_rotate(key_id: str, grace_hours: float) -> None:
 @click.argument("key_id")
 def key_revoke(key_id: str) -> None:
     """Revoke KEY_ID at once (requests signed with it fail from now on)."""
+    from provisioning.enterprises import credentials
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:

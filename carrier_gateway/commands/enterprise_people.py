@@ -1,23 +1,24 @@
 """`carrier enterprise person ...` and `carrier enterprise roster`: responsible persons."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import emit, keyring, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor, enterprise_group
 from carrier_gateway.commands.when import AS_OF
-from carrier_gateway.db import Database
-from carrier_gateway.jsonio import dumps
-from numbering.dbtypes import utcnow
-from provisioning.enterprises import persons
 from provisioning.enterprises.people import ID_TYPES, ROLES
-from provisioning.enterprises.roster_table import roster_csv
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
 
 _COLUMNS = [("id", "ID"), ("role", "ROLE"), ("name", "NAME"), ("id_type", "ID TYPE"), ("id_number", "ID NUMBER"),
             ("phone", "PHONE"), ("email", "EMAIL"), ("term_start", "FROM"), ("term_end", "UNTIL")]
@@ -43,6 +44,8 @@ def person_group() -> None:
 def person_add(enterprise_id: int, role: str, name: str, id_type: str, id_number: str, phone: str,
                email: str | None) -> None:
     """Name the responsible person for ROLE; the previous person's term ends now."""
+    from provisioning.enterprises import persons
+
     ring = keyring()
 
     async def go(db: Database) -> dict[str, Any]:
@@ -61,6 +64,8 @@ def person_add(enterprise_id: int, role: str, name: str, id_type: str, id_number
 @click.option("--history", is_flag=True, help="Every term ever recorded, ended ones included.")
 def person_list(enterprise_id: int, on: dt.datetime | None, history: bool) -> None:
     """List the persons serving now (or on a date, or all terms); masked."""
+    from provisioning.enterprises import persons
+
     ring = keyring()
 
     async def go(db: Database) -> list[dict[str, Any]]:
@@ -84,6 +89,11 @@ def roster(on: dt.datetime | None, fmt: str, output: Path | None) -> None:
     An enterprise with nobody serving in a role shows with empty person columns.
     Example: carrier enterprise roster --on 2026-06-30 --format csv --output roster.csv
     """
+    from carrier_gateway.jsonio import dumps
+    from numbering.dbtypes import utcnow
+    from provisioning.enterprises import persons
+    from provisioning.enterprises.roster_table import roster_csv
+
     ring = keyring()
     at = on or utcnow()
 

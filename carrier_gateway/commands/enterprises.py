@@ -1,22 +1,28 @@
 """`carrier enterprise ...`: purchasing enterprises and their registered destinations."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import datetime as dt
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
-from carrier_gateway.db import Database
-from provisioning.audit.trail import actor_of
-from provisioning.enterprises import destinations, registry
+from provisioning.enterprises.kinds import DESTINATION_KINDS, ENTERPRISE_KINDS
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def cli_actor() -> str:
+    from provisioning.audit.trail import actor_of
+
     return actor_of("cli", getpass.getuser())
 
 
@@ -44,7 +50,7 @@ def _show(ent: dict[str, Any]) -> str:
 @enterprise_group.command("add")
 @click.option("--name", required=True, help="Registered name of the enterprise.")
 @click.option("--uscc", required=True, help="Unified Social Credit Code (18 characters; may start with A, N, Y).")
-@click.option("--kind", type=click.Choice(registry.KINDS), default="OEM", show_default=True,
+@click.option("--kind", type=click.Choice(ENTERPRISE_KINDS), default="OEM", show_default=True,
               help="OEM (car maker) or AGENT (buys cards on an OEM's authorisation).")
 @click.option("--authorized-by", type=int, help="AGENT: id of the OEM that authorised it.")
 @click.option("--authorized-from", type=DATE, help="AGENT: first day of the authorisation (YYYY-MM-DD).")
@@ -57,6 +63,7 @@ def enterprise_add(name: str, uscc: str, kind: str, authorized_by: int | None, a
 
     Example: carrier enterprise add --name 某某汽车有限公司 --uscc 91350100M000100Y43
     """
+    from provisioning.enterprises import registry
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
@@ -71,9 +78,10 @@ def enterprise_add(name: str, uscc: str, kind: str, authorized_by: int | None, a
 
 
 @enterprise_group.command("list")
-@click.option("--kind", type=click.Choice(registry.KINDS), help="Only OEMs or only agents.")
+@click.option("--kind", type=click.Choice(ENTERPRISE_KINDS), help="Only OEMs or only agents.")
 def enterprise_list(kind: str | None) -> None:
     """List enterprises."""
+    from provisioning.enterprises import registry
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
@@ -88,6 +96,7 @@ def enterprise_list(kind: str | None) -> None:
 @click.argument("enterprise_id", type=int)
 def enterprise_show(enterprise_id: int) -> None:
     """Show one enterprise with its registered destinations."""
+    from provisioning.enterprises import destinations, registry
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.read() as conn:
@@ -106,6 +115,7 @@ def enterprise_show(enterprise_id: int) -> None:
 def enterprise_update(enterprise_id: int, name: str | None, callback_url: str | None,
                       authorized_until: dt.datetime | None) -> None:
     """Change an enterprise's name, callback URL or authorisation end date."""
+    from provisioning.enterprises import registry
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
@@ -124,7 +134,7 @@ def destination_group() -> None:
     PLATFORM_PREFIX (TBOX data), SHORT_CODE (SMS wake-up senders), CALL_CENTRE (ECALL)."""
 
 
-KIND = click.Choice(destinations.KINDS)
+KIND = click.Choice(DESTINATION_KINDS)
 
 
 @destination_group.command("add")
@@ -133,6 +143,7 @@ KIND = click.Choice(destinations.KINDS)
 @click.argument("value")
 def destination_add(enterprise_id: int, kind: str, value: str) -> None:
     """Register a destination, e.g. `carrier enterprise destination add 1 PLATFORM_PREFIX 203.0.113.0/24`."""
+    from provisioning.enterprises import destinations
 
     async def go(db: Database) -> str:
         async with db.write() as conn:
@@ -148,6 +159,7 @@ def destination_add(enterprise_id: int, kind: str, value: str) -> None:
 @click.argument("value")
 def destination_remove(enterprise_id: int, kind: str, value: str) -> None:
     """Remove a registered destination."""
+    from provisioning.enterprises import destinations
 
     async def go(db: Database) -> str:
         async with db.write() as conn:
@@ -162,6 +174,7 @@ def destination_remove(enterprise_id: int, kind: str, value: str) -> None:
 @click.argument("enterprise_id", type=int)
 def destination_list(enterprise_id: int) -> None:
     """List the registered destinations of an enterprise."""
+    from provisioning.enterprises import destinations
 
     async def go(db: Database) -> dict[str, list[str]]:
         async with db.read() as conn:

@@ -1,14 +1,18 @@
 """`carrier jobs ...`: back-registration jobs uploaded by OEMs (progress, for operators)."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
-from carrier_gateway.db import Database
-from provisioning.jobs.views import job_view, list_jobs
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
 
 STATUSES = ("RECEIVING", "RECEIVED", "INGESTING", "INGESTED", "COMPLETED", "ABANDONED")
 
@@ -24,6 +28,7 @@ def jobs_group() -> None:
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="Newest N jobs.")
 def jobs_list(enterprise_id: int | None, status: str | None, limit: int) -> None:
     """List jobs, newest first."""
+    from provisioning.jobs.views import list_jobs
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
@@ -40,6 +45,7 @@ def jobs_list(enterprise_id: int | None, status: str | None, limit: int) -> None
 @click.argument("job_id")
 def jobs_show(job_id: str) -> None:
     """One job's progress, with its lines' registrations by status."""
+    from provisioning.jobs.views import job_view
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.read() as conn:

@@ -1,14 +1,19 @@
 """`carrier keys ...`: the master key that protects personal data, and its rotation."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from carrier_gateway.commands import keys_rotation as rotation
 from carrier_gateway.commands.base import CarrierGroup, emit, keyring, run, state, table
-from carrier_gateway.db import Database
-from provisioning.personal_data.status import key_status, status_rows
-from provisioning.privacy.keyring import new_keyring, write_keyring
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
 
 
 @click.group("keys", cls=CarrierGroup)
@@ -31,6 +36,8 @@ def keys_group() -> None:
               help="Where to write the key file  [default: CARRIER_MASTER_KEY_FILE or ./carrier.key]")
 def keys_init(path: str | None) -> None:
     """Create a new master key file (mode 0600); refuses to overwrite one."""
+    from provisioning.privacy.keyring import new_keyring, write_keyring
+
     target = path or state().settings().master_key_path
     ring = new_keyring()
     write_keyring(ring, target)
@@ -41,6 +48,8 @@ def keys_init(path: str | None) -> None:
 @keys_group.command("status")
 def keys_status() -> None:
     """Values per key id in every encrypted column; `complete` once all are under the active key."""
+    from provisioning.personal_data.status import key_status, status_rows
+
     ring = keyring()
 
     async def go(db: Database) -> dict[str, object]:

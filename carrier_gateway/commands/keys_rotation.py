@@ -1,22 +1,23 @@
 """The work behind `carrier keys rotate` and `carrier keys retire` (audited)."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CliFailure, state
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
-from numbering.dbtypes import utcnow
-from provisioning.audit.trail import Event, record
-from provisioning.personal_data.rotation import Reencryption, remaining
-from provisioning.privacy import keyfile
-from provisioning.privacy.keyring import ENV_VAR, Keyring
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.privacy.keyring import Keyring
 
 #: running services re-read the key file at most every 5 s; writes sealed just before
 #: that may still be in flight for a few seconds more
@@ -24,6 +25,8 @@ DEFAULT_SETTLE = 30.0
 
 
 def key_path() -> str:
+    from provisioning.privacy.keyring import ENV_VAR
+
     if os.environ.get(ENV_VAR):
         raise CliFailure(f"the master key comes from ${ENV_VAR}; rotation rewrites the key file: "
                          f"unset {ENV_VAR} and point CARRIER_MASTER_KEY_FILE at the file")
@@ -31,16 +34,23 @@ def key_path() -> str:
 
 
 async def _audit(db: Database, action: str, key_id: str, detail: dict[str, Any]) -> None:
+    from provisioning.audit.trail import Event, record
+
     async with db.write() as conn:
         await record(conn, Event(cli_actor(), action, "master_key", key_id, None, detail))
 
 
 async def _remaining(db: Database, ring: Keyring) -> dict[str, int]:
+    from provisioning.personal_data.rotation import remaining
+
     async with db.read() as conn:
         return await remaining(conn, ring.active_id)
 
 
 async def rotate(db: Database, *, chunk: int, retire_old: bool, settle: float) -> dict[str, Any]:
+    from provisioning.personal_data.rotation import Reencryption
+    from provisioning.privacy import keyfile
+
     path = key_path()
     ring = keyfile.read(path)
     left = await _remaining(db, ring)
@@ -71,6 +81,9 @@ async def rotate(db: Database, *, chunk: int, retire_old: bool, settle: float) -
 
 
 async def _settle(key_id: str, settle: float) -> None:
+    from numbering.dbtypes import utcnow
+    from provisioning.privacy import keyfile
+
     created = keyfile.created_at(key_id)
     wait = settle if created is None else settle - (utcnow() - created).total_seconds()
     if wait > 0:
@@ -79,6 +92,9 @@ async def _settle(key_id: str, settle: float) -> None:
 
 
 async def retire_keys(db: Database, *, settle: float) -> dict[str, Any]:
+    from numbering.dbtypes import utcnow
+    from provisioning.privacy import keyfile
+
     path = key_path()
     ring = keyfile.read(path)
     created = keyfile.created_at(ring.active_id)

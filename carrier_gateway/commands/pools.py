@@ -1,17 +1,21 @@
 """`carrier pool ...`: IPv4/IPv6 pools per APN and the prefixes given to enterprises."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
 from numbering.errors import NotFound
-from numbering.ip import pool_usage, pools
-from provisioning.resources import addresses as addresses_uc
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from numbering.ip import pools
 
 POOL_COLUMNS = [("id", "ID"), ("cidr", "POOL"), ("apn", "APN"), ("size", "ADDRESSES"), ("allocated", "ALLOCATED"),
                 ("allocated_percent", "USED%"), ("prefixes", "PREFIXES"), ("assigned_addresses", "STATIC IPS"),
@@ -53,6 +57,7 @@ def pool_add(cidr: str, apn: str, label: str) -> None:
       carrier pool add 10.0.0.0/8 --apn iov.carrier
       carrier pool add 2001:db8::/32 --apn iov.carrier
     """
+    from provisioning.resources import addresses as addresses_uc
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
@@ -80,6 +85,7 @@ def pool_allocate(enterprise_id: int, prefix_length: int, apn: str | None, pool_
     Example:
       carrier pool allocate --enterprise 7 --prefix-length 24 --apn iov.carrier
     """
+    from provisioning.resources import addresses as addresses_uc
 
     async def go(db: Database) -> pools.Prefix:
         async with db.write() as conn:
@@ -104,6 +110,8 @@ def pool_release(prefix: str | None, addresses: tuple[str, ...]) -> None:
       carrier pool release 10.0.0.0/24
       carrier pool release --address 10.0.0.7
     """
+    from provisioning.resources import addresses as addresses_uc
+
     if (prefix is None) == (not addresses):
         raise click.UsageError("give either a PREFIX or --address addresses")
 
@@ -126,6 +134,7 @@ def pool_release(prefix: str | None, addresses: tuple[str, ...]) -> None:
 @click.option("--enterprise", "enterprise_id", type=int, help="Show this enterprise's prefixes instead.")
 def pool_list(enterprise_id: int | None) -> None:
     """Pools with their utilisation (or one enterprise's prefixes)."""
+    from numbering.ip import pool_usage
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
@@ -142,6 +151,7 @@ def pool_list(enterprise_id: int | None) -> None:
 @click.argument("pool")
 def pool_show(pool: str) -> None:
     """One pool (by id or CIDR), its utilisation and its prefixes."""
+    from numbering.ip import pool_usage
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.read() as conn:

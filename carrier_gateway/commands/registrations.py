@@ -8,18 +8,20 @@ audit trail under that token (plus the operating-system user), exactly like an
 unmasked read through the ops API.
 """
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from carrier_gateway import ops_auth
 from carrier_gateway.commands.base import CarrierGroup, CliFailure, emit, keyring, run
-from carrier_gateway.db import Database
-from provisioning.audit.trail import actor_of
-from provisioning.personal_data import disclosure
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
 
 TOKEN_ENV = "CARRIER_OPS_TOKEN"
 
@@ -31,6 +33,9 @@ def token_option() -> Any:
 
 async def auditor_actor(db: Database, token: str | None) -> str:
     """The audit actor for an unmasked CLI read: the auditor token's id; anything else fails."""
+    from carrier_gateway import ops_auth
+    from provisioning.audit.trail import actor_of
+
     if not token:
         raise CliFailure(f"an unmasked read needs an auditor's ops token: --token or ${TOKEN_ENV}")
     async with db.read() as conn:
@@ -58,6 +63,8 @@ def registrations_group() -> None:
 @token_option()
 def show(registration_id: str, unmask: bool, purpose: str | None, token: str | None) -> None:
     """Show one registration: status, reasons, card and the subject (masked)."""
+    from provisioning.personal_data import disclosure
+
     if unmask:
         disclosure.check_purpose(purpose)
     elif purpose:

@@ -6,21 +6,27 @@ warning line goes to stderr, so a scheduled job notices. 1 and 2 keep their mean
 (failure, usage error).
 """
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, keyring, run, state
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database, describe
-from provisioning.reports.document import InspectionReport
-from provisioning.reports.inspect import produce
-from provisioning.reports.render import FORMATS, SECTIONS, Rendered, ReportOptionInvalid, check_options
+from provisioning.reports.render import FORMATS, SECTIONS, ReportOptionInvalid, check_options
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.reports.document import InspectionReport
+    from provisioning.reports.render import Rendered
 
 VIOLATION_EXIT = 3
 
@@ -61,6 +67,9 @@ def report_inspection(fmt: str, output: Path | None, section: str | None) -> Non
 
     Exit status: 0 no violation; 3 violations found (the report is still written in
     full, plus one warning line on stderr); 1 failure; 2 usage error."""
+    from carrier_gateway.db import describe
+    from provisioning.reports.inspect import produce
+
     try:
         check_options(fmt, section)
     except ReportOptionInvalid as exc:

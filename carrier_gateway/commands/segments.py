@@ -1,17 +1,20 @@
 """`carrier segment ...`: the carrier's IoT number stock and the blocks given to enterprises."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
-from numbering.identifiers import profile
-from numbering.msisdn import segments, usage
-from provisioning.resources import numbers
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from numbering.msisdn import segments
 
 SEGMENT_COLUMNS = [("id", "ID"), ("first", "FIRST"), ("last", "LAST"), ("total", "TOTAL"), ("stock", "STOCK"),
                    ("allocated", "ALLOCATED"), ("assigned", "ASSIGNED"), ("quarantined", "QUARANTINED"),
@@ -53,6 +56,7 @@ def segment_add(first: int, last: int, label: str) -> None:
     Example:
       carrier segment add --first 1440000000000 --last 1440000999999
     """
+    from provisioning.resources import numbers
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.write() as conn:
@@ -77,6 +81,7 @@ def segment_allocate(enterprise_id: int, count: int, segment_id: int | None) -> 
     Example:
       carrier segment allocate --enterprise 7 --count 10000
     """
+    from provisioning.resources import numbers
 
     async def go(db: Database) -> segments.Block:
         async with db.write() as conn:
@@ -104,6 +109,8 @@ def segment_release(block: int | None, msisdns: tuple[int, ...]) -> None:
       carrier segment release 1440000000000
       carrier segment release --msisdn 1440000000007 --msisdn 1440000000008
     """
+    from provisioning.resources import numbers
+
     if (block is None) == (not msisdns):
         raise click.UsageError("give either a BLOCK or --msisdn numbers")
 
@@ -129,6 +136,7 @@ def segment_list(enterprise_id: int | None) -> None:
 
     STOCK + ALLOCATED + QUARANTINED = TOTAL; ASSIGNED is the part of ALLOCATED held by cards.
     """
+    from numbering.msisdn import usage
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.read() as conn:
@@ -149,6 +157,7 @@ def segment_list(enterprise_id: int | None) -> None:
 @click.argument("segment_id", type=int)
 def segment_show(segment_id: int) -> None:
     """One segment's utilisation and its blocks."""
+    from numbering.msisdn import usage
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.read() as conn:
@@ -162,6 +171,7 @@ def segment_show(segment_id: int) -> None:
 @segment_group.command("expire")
 def segment_expire() -> None:
     """Return numbers whose cooling-off has ended to their block (or to stock)."""
+    from numbering.msisdn import segments
 
     async def go(db: Database) -> int:
         async with db.write() as conn:
@@ -175,6 +185,8 @@ def segment_expire() -> None:
 @click.option("--days", type=int, help="Set the quarantine period of numbers released from now on.")
 def segment_cooling_off(days: int | None) -> None:
     """Show or set how long a released number is frozen before reuse (default 90 days)."""
+    from numbering.identifiers import profile
+    from provisioning.resources import numbers
 
     async def go(db: Database) -> int:
         async with db.write() as conn:

@@ -1,25 +1,26 @@
 """`carrier init`, `carrier serve`, `carrier token ...`."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+from typing import TYPE_CHECKING
 
 import click
 
-from carrier_gateway import ops_auth, sandbox, serving
-from carrier_gateway.app import create_app
 from carrier_gateway.commands.base import CarrierGroup, command, emit, ensure_schema, run, state, table
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database, describe
 from carrier_gateway.filemodes import exposure_warning
-from carrier_gateway.logs import configure_logging
-from carrier_gateway.migrate import upgrade
-from carrier_gateway.sandbox import seed as sandbox_seed
-from numbering.identifiers import profile
+from carrier_gateway.ops_roles import ROLES
 from numbering.identifiers.carriers import PROFILES
-from provisioning.privacy.keyring import load_keyring, new_keyring, write_keyring
+
+if TYPE_CHECKING:
+    from carrier_gateway import ops_auth
+    from carrier_gateway.db import Database
 
 log = logging.getLogger("carrier.serve")
 
@@ -37,6 +38,11 @@ def init_cmd(sandbox: bool, carrier: str | None) -> None:
     Example:
       carrier init --carrier china-unicom
     """
+    from carrier_gateway.db import describe
+    from carrier_gateway.migrate import upgrade
+    from carrier_gateway.sandbox import seed as sandbox_seed
+    from numbering.identifiers import profile
+    from provisioning.privacy.keyring import load_keyring, new_keyring, write_keyring
 
     async def go(db: Database) -> dict[str, object]:
         warning = _exposed(db, state().settings().master_key_path)
@@ -67,6 +73,8 @@ def _exposed(db: Database, key_path: str) -> str | None:
 
 
 def _init_text(result: dict[str, object]) -> str:
+    from carrier_gateway import sandbox
+
     text = (f"{result['action']}: {result['database']} at schema revision {result['revision']} "
             f"(carrier {result['carrier']})")
     if "key_id" in result:
@@ -87,6 +95,12 @@ def serve_cmd(host: str | None, port: int | None, sandbox: bool) -> None:
     On a signal it stops accepting connections, lets in-flight requests and background
     work finish (up to CARRIER_SHUTDOWN_TIMEOUT seconds), then exits 0.
     """
+    from carrier_gateway import serving
+    from carrier_gateway.app import create_app
+    from carrier_gateway.db import Database, describe
+    from carrier_gateway.logs import configure_logging
+    from provisioning.privacy.keyring import load_keyring
+
     settings = state().settings(host=host, port=port, sandbox=sandbox or None)
     configure_logging(settings.log_level)
 
@@ -115,11 +129,12 @@ def token_group() -> None:
 
 
 @token_group.command("create")
-@click.option("--role", type=click.Choice(ops_auth.ROLES), required=True,
+@click.option("--role", type=click.Choice(ROLES), required=True,
               help="ops: resources and cards; auditor: audit trail and unmasked reads; regulator: reports.")
 @click.option("--label", default="", help="Who or what the token is for.")
 def token_create(role: str, label: str) -> None:
     """Create a token; it is printed once and stored only as a hash."""
+    from carrier_gateway import ops_auth
 
     async def go(db: Database) -> ops_auth.IssuedToken:
         async with db.write() as conn:
@@ -133,6 +148,7 @@ def token_create(role: str, label: str) -> None:
 @token_group.command("list")
 def token_list() -> None:
     """List tokens (never their values)."""
+    from carrier_gateway import ops_auth
 
     async def go(db: Database) -> list[dict[str, object]]:
         async with db.read() as conn:
@@ -147,6 +163,7 @@ def token_list() -> None:
 @click.argument("token_id", type=int)
 def token_revoke(token_id: int) -> None:
     """Revoke a token by id; it stops working within 5 seconds."""
+    from carrier_gateway import ops_auth
 
     async def go(db: Database) -> None:
         async with db.write() as conn:

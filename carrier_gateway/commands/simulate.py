@@ -1,5 +1,8 @@
 """`carrier simulate`: a local carrier plus simulated OEM traffic, end to end."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
 import asyncio
@@ -9,20 +12,11 @@ import shlex
 import tempfile
 from pathlib import Path
 
-import aiohttp
 import click
-from sqlalchemy.engine import make_url
 
-from carrier_gateway.client import ApiError
 from carrier_gateway.commands.base import CliFailure, command, emit, state
-from carrier_gateway.db import normalize_url
 from carrier_gateway.settings import Settings
-from carrier_gateway.simulate.progress import Progress
-from carrier_gateway.simulate.provision import NotEmpty
-from carrier_gateway.simulate.render import render
-from carrier_gateway.simulate.run import Options, simulate
 from numbering.clock import CHINA
-from provisioning.privacy.keyring import ENV_VAR, new_keyring, write_keyring
 from provisioning.simulation.plan import Params
 
 KEY_FILE_VAR = "CARRIER_MASTER_KEY_FILE"
@@ -37,6 +31,8 @@ def _database() -> tuple[str, Path | None]:
     """The --database-url (or $CARRIER_DATABASE_URL) given, else a new SQLite file in a
     new temporary directory (kept, so the result can be inspected). Returns the URL and
     the SQLite file, if any."""
+    from carrier_gateway.db import normalize_url
+
     url = _given_url()
     if url is None:
         url = "sqlite+aiosqlite:///" + str(Path(tempfile.mkdtemp(prefix="carrier-simulate-")) / "simulation.db")
@@ -48,6 +44,8 @@ def _master_key(settings: Settings, sqlite_file: Path | None, temporary: bool) -
     """The key file to use and, if it is not what the environment already names, the
     file to mention when inspecting: $CARRIER_MASTER_KEY or a configured key file first,
     else a new key file (0600) next to the database."""
+    from provisioning.privacy.keyring import ENV_VAR, new_keyring, write_keyring
+
     if os.environ.get(ENV_VAR):
         return settings.master_key_path, None
     configured = Path(settings.master_key_path)
@@ -91,6 +89,16 @@ def simulate_cmd(seed: int, oems: int, cards: int, bad_fraction: float, outage_f
     it; a database given must be empty. Progress goes to stderr. Exit status 1 if anything ended other than the
     scenario says it must.
     """
+    import aiohttp
+    from sqlalchemy.engine import make_url
+
+    from carrier_gateway.client import ApiError
+    from carrier_gateway.simulate.progress import Progress
+    from carrier_gateway.simulate.provision import NotEmpty
+    from carrier_gateway.simulate.render import render
+    from carrier_gateway.simulate.run import Options, simulate
+    from provisioning.privacy.keyring import ENV_VAR
+
     temporary = _given_url() is None
     url, sqlite_file = _database()
     base = Settings.load(database_url=url)

@@ -1,15 +1,19 @@
 """`carrier webhooks status|retry`: signed result callbacks to the enterprises."""
 
+# Domain, database, web and crypto modules are imported inside the functions that use them,
+# so `carrier GROUP --help` loads none of them (tests/unit/cli/test_light_cli.py).
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, emit, run, table
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
-from carrier_gateway.webhooks import delivery_status, retry_dead
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
 
 
 @click.group("webhooks", cls=CarrierGroup)
@@ -23,6 +27,7 @@ def webhooks_group() -> None:
 @click.option("--enterprise", "enterprise_id", type=int, help="Only this enterprise.")
 def webhooks_status(enterprise_id: int | None) -> None:
     """Events per enterprise: pending, retrying, delivered, dead, and the latest error."""
+    from carrier_gateway.webhooks import delivery_status
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
@@ -38,6 +43,7 @@ def webhooks_status(enterprise_id: int | None) -> None:
 @click.option("--enterprise", "enterprise_id", type=int, help="Only this enterprise (default: all).")
 def webhooks_retry(enterprise_id: int | None) -> None:
     """Give dead events a new round of attempts; a running service sends them within seconds."""
+    from carrier_gateway.webhooks import retry_dead
 
     async def go(db: Database) -> int:
         async with db.write() as conn:

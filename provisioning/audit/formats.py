@@ -20,8 +20,6 @@ from provisioning import trailers
 from provisioning.audit.query import FIELDS, Filters, UnitOfWork, export, head
 from provisioning.audit.trail import canonical
 
-FORMATS = ("jsonl", "csv")
-
 
 def _at(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")

@@ -40,15 +40,11 @@ from numbering.msisdn import segments
 from numbering.sqlutil import UnitOfWork
 from provisioning.audit.trail import Event, record
 from provisioning.cards.errors import OrderComplete, OrderInvalid
+from provisioning.cards.limits import DEFAULT_CHUNK, MAX_CHUNK, MAX_ORDER, MIN_CHUNK
 from provisioning.cards.orders import Order, get_order, reopen_order, stop_order
 from provisioning.cards.states import USAGES
 from provisioning.cards.tables import card_orders, cards
 from provisioning.enterprises.registry import get_enterprise
-
-DEFAULT_CHUNK = 10_000
-MIN_CHUNK = 100
-MAX_CHUNK = 50_000
-MAX_ORDER = 5_000_000
 
 Progress = Callable[[Order], Any]
 #: picks (and locks) the order whose next chunk to issue, or None

@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.cards.errors import CardInvalid, CardNotFound
+from provisioning.cards.limits import MAX_PAGE
 from provisioning.cards.states import CardState
 from provisioning.cards.tables import card_history, cards
 from provisioning.paging import Page, read_page
-
-MAX_PAGE = 500
 
 
 @dataclasses.dataclass(frozen=True)

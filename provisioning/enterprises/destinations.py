@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering.sqlutil import lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.enterprises.errors import DestinationInvalid, DestinationLimit, DestinationNotFound
+from provisioning.enterprises.kinds import DESTINATION_KINDS as KINDS
 from provisioning.enterprises.registry import get_enterprise
 from provisioning.enterprises.tables import enterprise_destinations as dest
 
-KINDS = ("PLATFORM_PREFIX", "SHORT_CODE", "CALL_CENTRE")
 MAX_PER_KIND = 10
 _NUMBER = re.compile(r"^\d{3,20}$")
 

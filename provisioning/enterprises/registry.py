@@ -20,9 +20,9 @@ from provisioning.enterprises.errors import (
     EnterpriseNotFound,
     UsccInvalid,
 )
+from provisioning.enterprises.kinds import ENTERPRISE_KINDS as KINDS
 from provisioning.enterprises.tables import enterprises
 
-KINDS = ("OEM", "AGENT")
 Kind = Literal["OEM", "AGENT"]
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 

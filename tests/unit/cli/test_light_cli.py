@@ -1,13 +1,18 @@
-"""The command line starts light: `carrier --help` imports no database, web, schema or
-crypto library, and the root's table of commands is exactly what the modules define."""
+"""The command line starts light: `carrier --help`, `carrier GROUP --help` and the help of
+every sub-command import no database, web, schema or crypto library, and the root's table of
+commands is exactly what the modules define."""
 
 from __future__ import annotations
 
 import importlib
+import json
 import pathlib
 import pkgutil
 import subprocess
 import sys
+
+import click
+import pytest
 
 from carrier_gateway import commands
 
@@ -29,6 +34,60 @@ def test_help_imports_no_heavy_library() -> None:
     loaded = set(loaded_line.split())
     assert "Commands:" in helptext and any(line.strip().startswith("serve") for line in helptext)
     assert not loaded & set(HEAVY), f"`carrier --help` imported {sorted(loaded & set(HEAVY))}"
+
+
+#: in a fresh interpreter: `carrier GROUP --help` first, then `carrier GROUP ... SUB --help` for every
+#: sub-command below it, each reporting the heavy packages it added to sys.modules. A package a
+#: sub-command's help would import in a fresh interpreter shows here too (at the first help that needs it).
+_GROUP_PROBE = """
+import contextlib, io, json, sys
+import cli
+from carrier_gateway import commands
+
+heavy = set(sys.argv[2].split(","))
+
+def loaded():
+    return {name.split(".")[0] for name in sys.modules} & heavy
+
+def walk(path, command):
+    yield path
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from walk([*path, name], sub)
+
+report, before, group = [], loaded(), sys.argv[1]
+assert not before, before
+paths = [[group]]
+for path in paths:
+    out, code = io.StringIO(), None
+    with contextlib.redirect_stdout(out):
+        try:
+            cli.main([*path, "--help"])
+        except SystemExit as exit:
+            code = exit.code
+    now = loaded()
+    report.append({"path": path, "exit": code, "help": out.getvalue(), "imported": sorted(now - before)})
+    before = now
+    if path == [group]:  # the group's module is loaded now: add what is under it
+        paths += list(walk([group], commands.load(group)))[1:]
+print(json.dumps(report))
+"""
+
+
+def _commands_under(path: list[str], command: click.Command) -> list[list[str]]:
+    below = getattr(command, "commands", {})
+    return [path] + [p for name in sorted(below) for p in _commands_under([*path, name], below[name])]
+
+
+@pytest.mark.parametrize("group", sorted(commands.COMMANDS))
+def test_group_and_subcommand_help_import_no_heavy_library(group: str) -> None:
+    out = subprocess.run([sys.executable, "-c", _GROUP_PROBE, group, ",".join(HEAVY)], capture_output=True,
+                         text=True, check=True).stdout
+    report = json.loads(out)
+    assert [r["path"] for r in report] == _commands_under([group], commands.load(group))
+    for r in report:
+        assert r["exit"] == 0 and f"Usage: carrier {' '.join(r['path'])} " in r["help"], r
+    heavy = {" ".join(r["path"]): r["imported"] for r in report if r["imported"]}
+    assert not heavy, f"help imported heavy libraries: {heavy}"
 
 
 def test_the_root_table_is_what_the_modules_define() -> None:
