@@ -22,7 +22,7 @@ from aiohttp.typedefs import Handler as AioHandler
 
 from carrier_gateway.appkeys import DB
 from carrier_gateway.console import i18n, permissions, sessions
-from carrier_gateway.console.forms import CSRF_FIELD, explain
+from carrier_gateway.console.forms import CSRF_FIELD, FormErrors, explain
 from carrier_gateway.console.i18n import _
 from carrier_gateway.console.labels import label
 from carrier_gateway.console.pages import (
@@ -109,6 +109,8 @@ async def console_middleware(request: web.Request, handler: AioHandler) -> web.S
             raise
     except DomainError as exc:  # a page about something that does not exist, or an action refused by the domain
         response = refusal(request, exc.status, explain(exc))
+    except FormErrors as exc:  # a small form without a page of its own to show the error on
+        response = refusal(request, exc.status, exc.general or " ".join(exc.fields.values()))
     _finish(request, response)
     return response
 

@@ -32,9 +32,12 @@ async def card_search(request: web.Request) -> web.StreamResponse:
             card = await lookup(conn, q)
             if card is not None:
                 raise web.HTTPSeeOther(f"/console/cards/{card.iccid}")
-        listing = await store.list_cards(conn, cursor=cursor if cursor and cursor.isalnum() else None, limit=50)
+        enterprise = request.query.get("enterprise", "")
+        enterprise_id = int(enterprise) if enterprise.isdigit() and len(enterprise) < 10 else None
+        listing = await store.list_cards(conn, cursor=cursor if cursor and cursor.isalnum() else None, limit=50,
+                                         enterprise_id=enterprise_id)
     return render(request, "cards.html", {"q": q, "missing": bool(q), "cards": listing.items,
-                                          "next_cursor": listing.next_cursor})
+                                          "next_cursor": listing.next_cursor, "enterprise": enterprise_id})
 
 
 async def _card_context(request: web.Request, conn: AsyncConnection, iccid: str) -> dict[str, Any]:
