@@ -43,6 +43,6 @@ def utilisation_charts(segments: list[dict[str, Any]], pools: list[dict[str, Any
                                             (_("quarantined"), "#f59f00")))
     ips = svg.stacked_bars(
         [(f"{p['cidr']} ({p['apn']})", [(_("allocated"), int(p["allocated"]), "#2f9e44")], int(p["size"]),
-          f"{p['allocated_percent']:.2f}") for p in pools],
+          f"{p['allocated_percent']:.2f}%") for p in pools],
         title=_("IP pools: allocated share"), legend=((_("allocated"), "#2f9e44"), (_("free"), "#f1f3f5")))
     return Markup(numbers + ips)
