@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: its tests/ helpers too
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from carrier_gateway import ops_auth  # noqa: E402
-from carrier_gateway.db import Database  # noqa: E402
-from provisioning.cards.tables import cards  # noqa: E402
-from tests.browser.conftest import FLAGS  # noqa: E402
-from tests.support.live import live_app  # noqa: E402
+from carrier_gateway import ops_auth
+from carrier_gateway.db import Database
+from provisioning.cards.tables import cards
+from tests.browser.conftest import FLAGS
+from tests.support.live import live_app
 
 
 async def main(url: str, out: Path) -> None:
