@@ -21,4 +21,7 @@ console_sessions = Table(
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("seen_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("ended_at", UtcDateTime, nullable=True),
+    # on the gateway's MetaData, defined in another module: a second import of this file
+    # (pytest's doctest collection imports it as "console.tables" too) must find it, not redefine it
+    keep_existing=True,
 )
