@@ -47,12 +47,13 @@ class Page:
     action: str | None
 
 
-PAGES: list[Page] = []
+#: by method and path: a module imported twice (pytest's doctest collection does) replaces its pages
+PAGES: dict[tuple[str, str], Page] = {}
 
 
 def page(method: str, path: str, *, action: str | None) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
-        PAGES.append(Page(method, path, handler, action))
+        PAGES[(method, path)] = Page(method, path, handler, action)
         return handler
 
     return decorate
@@ -64,7 +65,7 @@ def all_pages() -> list[Page]:
 
     for info in sorted(pkgutil.iter_modules(views.__path__), key=lambda m: m.name):
         importlib.import_module(f"{views.__name__}.{info.name}")
-    return list(PAGES)
+    return list(PAGES.values())
 
 
 def session_of(request: web.Request) -> Session:
