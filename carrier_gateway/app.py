@@ -10,6 +10,7 @@ from aiohttp import web
 from carrier_gateway.api import all_routers
 from carrier_gateway.appkeys import DB, KEYRING, OPENAPI, SETTINGS
 from carrier_gateway.background import workers_context
+from carrier_gateway.console.app import mount_console
 from carrier_gateway.db import Database
 from carrier_gateway.fleet import fleet_context
 from carrier_gateway.metrics import METRICS, Metrics
@@ -61,5 +62,6 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(oem_context)
     app.cleanup_ctx.append(workers_context)
     endpoints = mount(app, routers())
+    mount_console(app)  # HTML pages under /console/: not API operations, not in /openapi.json
     app[OPENAPI] = build_spec(endpoints, version=package_version())
     return app

@@ -14,6 +14,7 @@ from sqlalchemy import MetaData, Table
 import numbering.tables
 import provisioning.tables
 from carrier_gateway import tables as gateway_tables
+from carrier_gateway.console import tables as console_tables  # noqa: F401 - on the gateway MetaData
 
 BRANCHES: dict[str, str] = {
     "gateway": "carrier_gateway.tables",
@@ -25,6 +26,7 @@ BRANCHES: dict[str, str] = {
     "outbox": "provisioning.outbox.tables",
     "backfill": "provisioning.backfill.tables",
     "jobs": "provisioning.jobs.tables",
+    "console": "carrier_gateway.console.tables",
 }
 
 

@@ -21,7 +21,7 @@ tr.bad td{background:#ffe3e3}.note{color:#495057;font-size:13px;margin:2px 0 8px
 .banner.violation{background:#c92a2a;color:#fff;border:3px solid #7d0c0c}
 .banner.violation h2{margin:0 0 6px;font-size:20px}.warnings{background:#fff3bf;padding:6px 14px}
 .funnels{display:flex;flex-wrap:wrap;gap:12px}.funnels svg{border:1px solid #e9ecef;padding:6px}
-"""
+""" + svg.FONT_CSS
 NUMBER_COLOURS = (("assigned to cards", "#1971c2"), ("free in blocks", "#a5d8ff"), ("quarantined", "#f59f00"))
 
 

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from html import escape
 
 FUNNEL_COLOURS = ("#4c6ef5", "#7950f2", "#2f9e44", "#087f5b")
-FONT = "font-family:system-ui,sans-serif;font-size:12px"
+#: the charts' text, set by the page's stylesheet (no style attribute: pages may forbid inline styles)
+FONT_CSS = "svg.chart{font-family:system-ui,sans-serif;font-size:12px}"
 
 
 def fmt(n: int) -> str:
@@ -34,7 +35,7 @@ def bar_width(part: int, whole: int, full: float) -> float:
 def _svg(width: int, height: int, title: str, body: list[str], css_class: str) -> str:
     t = escape(title)
     return (f'<svg class="chart {css_class}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-label="{t}" style="{FONT}"><title>{t}</title>' + "".join(body) + "</svg>")
+            f'role="img" aria-label="{t}"><title>{t}</title>' + "".join(body) + "</svg>")
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", weight: str = "normal",
