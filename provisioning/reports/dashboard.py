@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering import pool_usage, usage
 from numbering.clock import CHINA
+from numbering.ip import pool_usage
+from numbering.msisdn import usage
 from provisioning.backfill import status as backfill
 from provisioning.cards.tables import cards
 from provisioning.outbox import queue as outbox

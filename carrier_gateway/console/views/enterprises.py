@@ -13,7 +13,8 @@ from carrier_gateway.console import permissions
 from carrier_gateway.console.forms import FormErrors, parse, submit
 from carrier_gateway.console.i18n import _
 from carrier_gateway.console.pages import form_of, page, redirect, render, session_of
-from numbering import pool_usage, usage
+from numbering.ip import pool_usage
+from numbering.msisdn import usage
 from provisioning.cards import orders
 from provisioning.enterprises import credentials, destinations, persons, registry
 from provisioning.enterprises.people import ID_TYPES

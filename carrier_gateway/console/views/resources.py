@@ -15,7 +15,8 @@ from carrier_gateway.console.charts import utilisation_charts
 from carrier_gateway.console.forms import FormErrors, submit
 from carrier_gateway.console.i18n import _
 from carrier_gateway.console.pages import form_of, page, redirect, render, session_of
-from numbering import pool_usage, usage
+from numbering.ip import pool_usage
+from numbering.msisdn import usage
 from provisioning.enterprises.registry import list_enterprises
 from provisioning.resources import addresses, numbers
 

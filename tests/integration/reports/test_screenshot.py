@@ -29,8 +29,9 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 @pytest.mark.slow
 # under CI (CI=true; .ci/run installs Chromium) a missing browser fails the test rather than skip it
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (apt-get install chromium, or set "
-                                             "CHROMIUM): the HTML itself is checked by test_renderings.py")
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                    reason="Chromium is not installed (apt-get install chromium, or set CHROMIUM): the HTML "
+                           "itself is checked by test_renderings.py")
 async def test_the_page_renders_its_charts_and_banner_in_headless_chromium(db: Database, db_url: str, world: World,
                                                                           tmp_path: Path) -> None:
     async with db.write() as conn:  # a violation too, so the red banner is on the page
