@@ -25,6 +25,7 @@ BRANCHES: dict[str, str] = {
     "outbox": "provisioning.outbox.tables",
     "backfill": "provisioning.backfill.tables",
     "jobs": "provisioning.jobs.tables",
+    "network": "provisioning.network.tables",
 }
 
 

@@ -62,6 +62,9 @@ class Settings:
     #: SQLite durability: NORMAL survives a process crash; FULL also a power cut
     sqlite_synchronous: str = "NORMAL"
     log_level: str = "INFO"
+    #: UDP ports of the RADIUS server for the packet gateways (0: off); it listens on ``host``
+    radius_auth_port: int = 0
+    radius_acct_port: int = 0
 
     _ENV: ClassVar[dict[str, str]] = {
         "database_url": "CARRIER_DATABASE_URL",
@@ -90,6 +93,8 @@ class Settings:
         "authority_latency": "CARRIER_AUTHORITY_LATENCY",
         "authority_failure_rate": "CARRIER_AUTHORITY_FAILURE_RATE",
         "log_level": "CARRIER_LOG_LEVEL",
+        "radius_auth_port": "CARRIER_RADIUS_AUTH_PORT",
+        "radius_acct_port": "CARRIER_RADIUS_ACCT_PORT",
     }
 
     @classmethod
@@ -113,6 +118,9 @@ class Settings:
     def check(self) -> None:
         if not 0 < self.port < 65536:
             raise SettingsError(f"port {self.port} is not between 1 and 65535")
+        for name in ("radius_auth_port", "radius_acct_port"):
+            if not 0 <= getattr(self, name) < 65536:
+                raise SettingsError(f"{self._ENV[name]} must be a port, 1 to 65535 (0: off)")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise SettingsError("CARRIER_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
         if self.workers < 0:
