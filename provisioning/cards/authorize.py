@@ -30,7 +30,7 @@ from provisioning.cards.store import Card, card_from_row, find_card
 from provisioning.cards.tables import cards
 from provisioning.enterprises.destinations import Destinations, load_destinations, normalize_number
 from provisioning.enterprises.tables import enterprises
-from provisioning.network import usage
+from provisioning.metering import octets
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Request:
     direction: str = "MO"
     apn: str | None = None
     #: data used in the current period (month, or the factory test), if the network knows it;
-    #: otherwise the accounted usage counts (provisioning.network.usage)
+    #: otherwise the accounted usage counts (provisioning.metering)
     used_mb: float | None = None
 
 
@@ -96,7 +96,8 @@ async def authorize(conn: AsyncConnection, req: Request, *, write: bool = False,
     dest = await load_destinations(conn, card.enterprise_id, apn)
     used = req.used_mb
     if used is None and req.service == "data" and services.data_cap_mb(card.usage, card.state) is not None:
-        used = await usage.used_mb(conn, card, now or utcnow())
+        used = await octets.used_mb(conn, card.iccid, octets.period_start(card.state, card.state_changed_at,
+                                                                          now or utcnow()))
     g = services.grant(card.usage, card.state, card.real_name_status, req.service, dest, used)
     if not g.allowed:
         return _deny(g.rule, g.reason, card)

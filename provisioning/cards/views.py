@@ -11,7 +11,7 @@ from provisioning.cards import services
 from provisioning.cards.store import Card, get_card
 from provisioning.enterprises.destinations import Destinations, load_destinations
 from provisioning.enterprises.registry import get_enterprise
-from provisioning.network import usage
+from provisioning.metering import octets
 
 
 async def destinations_of(conn: AsyncConnection, enterprise_id: int) -> Destinations:
@@ -24,7 +24,8 @@ async def card_services(conn: AsyncConnection, card: Card) -> dict[str, services
     usage ceiling and its enterprise's registered destinations."""
     dest = await destinations_of(conn, card.enterprise_id)
     capped = services.data_cap_mb(card.usage, card.state) is not None
-    used = await usage.used_mb(conn, card, utcnow()) if capped else None  # accounted data against the cap
+    since = octets.period_start(card.state, card.state_changed_at, utcnow())
+    used = await octets.used_mb(conn, card.iccid, since) if capped else None  # accounted data against the cap
     return services.effective_services(card.usage, card.state, card.real_name_status, dest, used)
 
 
@@ -54,7 +55,9 @@ async def explain(conn: AsyncConnection, iccid: str, *, enterprise_id: int | Non
 async def card_dicts(conn: AsyncConnection, found: list[Card]) -> list[dict[str, Any]]:
     """Many cards with their services (destinations read once per enterprise)."""
     dest: dict[int, Destinations] = {}
-    used = await usage.used_mb_many(conn, found, utcnow())
+    now = utcnow()
+    used = await octets.used_mb_many(conn, {c.iccid: octets.period_start(c.state, c.state_changed_at, now)
+                                            for c in found if services.data_cap_mb(c.usage, c.state) is not None})
     out = []
     for card in found:
         if card.enterprise_id not in dest:

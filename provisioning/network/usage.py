@@ -1,9 +1,5 @@
-"""Accounted data usage: per card (all time and in the current period) and per enterprise.
-
-A period is what a data cap is counted over: the factory test (since the card entered
-TEST) or the calendar month in China time. A session's octets count in the period it
-started in, so a cap is decided from the sessions that began since the period did.
-"""
+"""A card's accounted usage as people and the API see it: totals, and its current
+period against its data cap (the sums are ``provisioning.metering``'s)."""
 
 from __future__ import annotations
 
@@ -11,56 +7,12 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.clock import CHINA
-from numbering.sqlutil import as_int, chunked
+from numbering.dbtypes import utcnow
 from provisioning.cards import services
-from provisioning.cards.store import Card
-from provisioning.network.tables import sessions
-
-MB = 1024 * 1024
-
-
-def period_start(card: Card, now: dt.datetime) -> dt.datetime:
-    """When the card's current period began.
-
-    >>> import types
-    >>> card = types.SimpleNamespace(state="ACTIVE", state_changed_at=None)
-    >>> period_start(card, dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)).isoformat()  # already December in China
-    '2026-11-30T16:00:00+00:00'
-    """
-    if card.state == "TEST":
-        return card.state_changed_at
-    local = now.astimezone(CHINA)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
-
-
-_OCTETS = func.coalesce(func.sum(sessions.c.input_octets + sessions.c.output_octets), 0)
-
-
-async def used_mb(conn: AsyncConnection, card: Card, now: dt.datetime) -> float:
-    """Data the card used in its current period, in MB (MiB)."""
-    total = (await conn.execute(select(_OCTETS).where(
-        sessions.c.iccid == card.iccid, sessions.c.started_at >= period_start(card, now)))).scalar_one()
-    return as_int(total) / MB
-
-
-async def used_mb_many(conn: AsyncConnection, found: list[Card], now: dt.datetime) -> dict[str, float]:
-    """``used_mb`` of the capped cards among ``found`` (a page of cards: a few grouped queries)."""
-    capped = [c for c in found if services.data_cap_mb(c.usage, c.state) is not None]
-    out: dict[str, float] = {}
-    for part in chunked(capped):
-        starts = {c.iccid: period_start(c, now) for c in part}
-        rows = await conn.execute(select(sessions.c.iccid, sessions.c.started_at,
-                                         sessions.c.input_octets + sessions.c.output_octets)
-                                  .where(sessions.c.iccid.in_(list(starts)),
-                                         sessions.c.started_at >= min(starts.values())))
-        for iccid, started, octets in rows:
-            if started >= starts[iccid]:
-                out[iccid] = out.get(iccid, 0.0) + int(octets) / MB
-    return out
+from provisioning.cards.store import Card, get_card
+from provisioning.metering import octets
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,38 +30,25 @@ class CardUsage:
 
 
 async def card_usage(conn: AsyncConnection, card: Card, now: dt.datetime) -> CardUsage:
-    s = sessions.c
-    row = (await conn.execute(select(func.count(), func.coalesce(func.sum(s.input_octets), 0),
-                                     func.coalesce(func.sum(s.output_octets), 0),
-                                     func.count().filter(s.status == "OPEN"))
-                              .where(s.iccid == card.iccid))).one()
-    return CardUsage(int(row[0]), int(row[3]), as_int(row[1]), as_int(row[2]), period_start(card, now),
-                     round(await used_mb(conn, card, now), 3), services.data_cap_mb(card.usage, card.state))
+    totals = await octets.card_totals(conn, card.iccid)
+    since = octets.period_start(card.state, card.state_changed_at, now)
+    return CardUsage(totals.sessions, totals.open_sessions, totals.input_octets, totals.output_octets, since,
+                     round(await octets.used_mb(conn, card.iccid, since), 3),
+                     services.data_cap_mb(card.usage, card.state))
 
 
-@dataclasses.dataclass(frozen=True)
-class EnterpriseUsage:
-    enterprise_id: int
-    cards: int
-    sessions: int
-    input_octets: int
-    output_octets: int
-
-    @property
-    def octets(self) -> int:
-        return self.input_octets + self.output_octets
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+async def usage_of(conn: AsyncConnection, iccid: str, *, enterprise_id: int | None = None,
+                   now: dt.datetime | None = None) -> CardUsage:
+    """A card's usage by ICCID (CardNotFound when there is no such card, or not of ``enterprise_id``)."""
+    return await card_usage(conn, await get_card(conn, iccid=iccid, enterprise_id=enterprise_id), now or utcnow())
 
 
-async def enterprise_usage(conn: AsyncConnection, *, since: dt.datetime | None = None) -> dict[int, EnterpriseUsage]:
-    """Per enterprise: cards that had sessions, sessions and octets (since ``since``, or ever)."""
-    s = sessions.c
-    query = (select(s.enterprise_id, func.count(func.distinct(s.iccid)), func.count(),
-                    func.coalesce(func.sum(s.input_octets), 0), func.coalesce(func.sum(s.output_octets), 0))
-             .group_by(s.enterprise_id))
-    if since is not None:
-        query = query.where(s.started_at >= since)
-    return {r[0]: EnterpriseUsage(r[0], int(r[1]), int(r[2]), as_int(r[3]), as_int(r[4]))
-            for r in await conn.execute(query)}
+def describe(u: CardUsage) -> str:
+    """One line for people.
+
+    >>> describe(CardUsage(3, 1, 2048, 1024, dt.datetime(2026, 11, 30, 16, tzinfo=dt.UTC), 0.003, 20480))
+    '2048 octets in, 1024 out, 3 sessions (1 open); this period 0.003 MB of 20480 MB'
+    """
+    cap = f" of {u.cap_mb} MB" if u.cap_mb is not None else ""
+    return (f"{u.input_octets} octets in, {u.output_octets} out, {u.sessions} sessions ({u.open_sessions} open); "
+            f"this period {u.period_mb} MB{cap}")
