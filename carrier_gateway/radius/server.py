@@ -82,6 +82,10 @@ class RadiusServer:
             self.ports[kind] = transport.get_extra_info("sockname")[1]
         log.info("RADIUS listening", extra={"host": host, **{f"{k}_port": p for k, p in self.ports.items()}})
 
+    async def refresh_clients(self) -> None:
+        """Read the clients now rather than at the next refresh."""
+        await self._clients.refresh()
+
     async def stop(self, timeout: float = 5.0) -> None:
         """Stop listening, let the requests being decided finish (at most ``timeout``)."""
         for transport in self._transports:

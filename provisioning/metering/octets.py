@@ -82,7 +82,8 @@ async def card_totals(conn: AsyncConnection, iccid: str) -> Totals:
     return Totals(int(row[0]), int(row[1]), as_int(row[2]), as_int(row[3]))
 
 
-async def enterprise_totals(conn: AsyncConnection, *, since: dt.datetime | None = None) -> dict[int, Totals]:
+async def enterprise_totals(conn: AsyncConnection, *, since: dt.datetime | None = None,
+                            enterprise_id: int | None = None) -> dict[int, Totals]:
     """Per enterprise with sessions: sessions, open ones and octets (started since ``since``, or ever)."""
     s = sessions.c
     query = (select(s.enterprise_id, func.count(), func.count().filter(s.status == "OPEN"),
@@ -90,4 +91,6 @@ async def enterprise_totals(conn: AsyncConnection, *, since: dt.datetime | None 
              .group_by(s.enterprise_id))
     if since is not None:
         query = query.where(s.started_at >= since)
+    if enterprise_id is not None:
+        query = query.where(s.enterprise_id == enterprise_id)
     return {r[0]: Totals(int(r[1]), int(r[2]), as_int(r[3]), as_int(r[4])) for r in await conn.execute(query)}
