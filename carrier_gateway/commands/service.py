@@ -81,9 +81,9 @@ def _init_text(result: dict[str, object]) -> str:
 @click.option("--host", default=None, help="Address to listen on  [default: 127.0.0.1 or $CARRIER_HOST]")
 @click.option("--port", type=int, default=None, help="Port to listen on  [default: 8080 or $CARRIER_PORT]")
 @click.option("--sandbox", is_flag=True, help="Sandbox mode: the simulated identity authority answers checks.")
-@click.option("--radius-auth-port", type=click.IntRange(1, 65535), default=None,
+@click.option("--radius-auth-port", type=click.IntRange(0, 65535), default=None,
               help="Also answer RADIUS Access-Requests on this UDP port  [default: off or $CARRIER_RADIUS_AUTH_PORT]")
-@click.option("--radius-acct-port", type=click.IntRange(1, 65535), default=None,
+@click.option("--radius-acct-port", type=click.IntRange(0, 65535), default=None,
               help="Also take RADIUS accounting on this UDP port  [default: off or $CARRIER_RADIUS_ACCT_PORT]")
 def serve_cmd(host: str | None, port: int | None, sandbox: bool, radius_auth_port: int | None,
               radius_acct_port: int | None) -> None:

@@ -1,5 +1,6 @@
 """The RADIUS server's place in `carrier serve`: started with the app when a RADIUS port
-is set (``--radius-auth-port``/``--radius-acct-port``), stopped before the database closes."""
+is set (``--radius-auth-port``/``--radius-acct-port``; 0 takes any free port, see
+``RADIUS.ports``), stopped before the database closes."""
 
 from __future__ import annotations
 
@@ -21,14 +22,13 @@ RADIUS = web.AppKey("radius", RadiusServer)
 
 async def radius_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    if not (settings.radius_auth_port or settings.radius_acct_port):
+    if settings.radius_auth_port is None and settings.radius_acct_port is None:
         yield
         return
     metrics = RadiusMetrics(app[METRICS].registry)
     handlers = Handlers(app[DB], metrics, on_suspended=lambda: app[WORKERS].wake(WEBHOOKS))
     server = RadiusServer(handlers, ClientTable(app[DB], app[KEYRING]), metrics)
-    await server.start(settings.host, auth_port=settings.radius_auth_port or None,
-                       acct_port=settings.radius_acct_port or None)
+    await server.start(settings.host, auth_port=settings.radius_auth_port, acct_port=settings.radius_acct_port)
     app[RADIUS] = server
     try:
         yield

@@ -181,4 +181,8 @@ async def issue_cards(transaction: UnitOfWork, enterprise_id: int, count: int, u
                                    chunk_size=chunk_size)
     if progress is not None:
         progress(order)
-    return await run_order(transaction, order.id, actor=actor, progress=progress)
+    try:
+        return await run_order(transaction, order.id, actor=actor, progress=progress)
+    except OrderComplete:  # a serve process's order runner issued it all before run_order began
+        async with transaction() as conn:
+            return await get_order(conn, order.id)
