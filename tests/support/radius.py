@@ -1,5 +1,6 @@
 """A RADIUS server on a real database, a gateway talking to it (pyrad's own asyncio
-client), and a raw UDP peer for packets a well-behaved client would never send."""
+client), radclient (FreeRADIUS's client, as a tester would run it), and a raw UDP peer
+for packets a well-behaved client would never send."""
 
 from __future__ import annotations
 
@@ -108,3 +109,16 @@ async def raw_peer(port: int, *, local: str = "127.0.0.1") -> AsyncIterator[RawP
         yield peer
     finally:
         transport.close()
+
+
+MA = "Message-Authenticator = 0x00"  # radclient computes it when asked for one
+
+
+async def radclient(port: int, command: str, attributes: list[str], *, secret: str = SECRET,
+                    wait: float = GUARD_SECONDS) -> str:
+    """radclient's output for one request: the reply's attributes, or its "No reply"."""
+    proc = await asyncio.create_subprocess_exec(
+        "radclient", "-x", "-r", "1", "-t", str(wait), f"127.0.0.1:{port}", command, secret,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate("\n".join(attributes).encode() + b"\n")
+    return out.decode()

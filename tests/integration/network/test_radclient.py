@@ -3,25 +3,11 @@ freeradius-utils; `.ci/run` installs it), as a tester pointing a real tool at it
 
 from __future__ import annotations
 
-import asyncio
-
 from carrier_gateway.db import Database
 from provisioning.network.usage import card_usage
 from provisioning.privacy.keyring import Keyring
 from tests.integration.network.kit import APN, cards_in
-from tests.support.radius import GUARD_SECONDS, SECRET, count, running
-
-MA = "Message-Authenticator = 0x00"  # radclient computes it when asked for one
-
-
-async def radclient(port: int, command: str, attributes: list[str], *, secret: str = SECRET,
-                    wait: float = GUARD_SECONDS) -> str:
-    """radclient's output for one request: the reply's attributes, or its "No reply"."""
-    proc = await asyncio.create_subprocess_exec(
-        "radclient", "-x", "-r", "1", "-t", str(wait), f"127.0.0.1:{port}", command, secret,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    out, _ = await proc.communicate("\n".join(attributes).encode() + b"\n")
-    return out.decode()
+from tests.support.radius import MA, count, radclient, running
 
 
 async def test_radclient_gets_accepts_and_rejects(db: Database, master_key: Keyring) -> None:
