@@ -3,7 +3,7 @@ decisions, drops (BlastRADIUS), retransmissions and accounting."""
 
 from __future__ import annotations
 
-from pyrad.packet import AccessAccept, AccessReject, AccountingResponse, AuthPacket
+from pyrad.packet import AccessAccept, AccessReject, AccountingResponse, AcctPacket, AuthPacket
 from sqlalchemy import select
 
 from carrier_gateway.db import Database
@@ -80,6 +80,33 @@ async def test_unauthenticated_packets_are_dropped_and_counted(db: Database, mas
         drops = {cause: count(registry, "drops", cause=cause) for cause in
                  ("NO_MESSAGE_AUTHENTICATOR", "BAD_MESSAGE_AUTHENTICATOR", "UNKNOWN_CLIENT")}
     assert drops == {"NO_MESSAGE_AUTHENTICATOR": 1, "BAD_MESSAGE_AUTHENTICATOR": 2, "UNKNOWN_CLIENT": 1}
+
+
+async def test_accounting_with_a_wrong_authenticator_or_on_the_wrong_port_is_dropped(db: Database,
+                                                                                      master_key: Keyring) -> None:
+    [card] = await cards_in(db, "ACTIVE")
+
+    def report(secret: str) -> bytes:
+        pkt = AcctPacket(secret=secret.encode(), dict=dictionary())
+        pkt["Acct-Status-Type"], pkt["Acct-Session-Id"], pkt["3GPP-IMSI"] = "Start", "s-9", card.imsi
+        return pkt.RequestPacket()
+
+    async with running(db, master_key) as (server, registry):
+        async with raw_peer(server.ports["acct"]) as peer:
+            peer.send(report("another-secret-0123456789"))
+            peer.send(report(SECRET))
+            answer = AcctPacket(packet=await peer.reply(), secret=SECRET.encode(), dict=dictionary())
+            assert answer.code == AccountingResponse and peer.replies.empty()
+        async with raw_peer(server.ports["auth"]) as peer:  # accounting sent to the authentication port
+            peer.send(report(SECRET))
+            good = AuthPacket(secret=SECRET.encode(), dict=dictionary(), message_authenticator=True)
+            good["3GPP-IMSI"], good["Called-Station-Id"] = card.imsi, APN
+            peer.send(good.RequestPacket())
+            assert AuthPacket(packet=await peer.reply(), secret=SECRET.encode(), dict=dictionary()).code == \
+                AccessAccept
+        assert count(registry, "drops", cause="BAD_AUTHENTICATOR") == 1
+        assert count(registry, "drops", cause="WRONG_CODE") == 1
+        assert count(registry, "accounting", status="Start", outcome="RECORDED") == 1
 
 
 async def test_a_retransmission_gets_the_same_answer_and_is_not_decided_again(db: Database,
