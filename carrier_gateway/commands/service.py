@@ -87,7 +87,8 @@ def _init_text(result: dict[str, object]) -> str:
               help="Also take RADIUS accounting on this UDP port  [default: off or $CARRIER_RADIUS_ACCT_PORT]")
 def serve_cmd(host: str | None, port: int | None, sandbox: bool, radius_auth_port: int | None,
               radius_acct_port: int | None) -> None:
-    """Run the HTTP service (OEM API, ops API, workers) until SIGINT or SIGTERM.
+    """Run the HTTP service (OEM API, ops API, workers) until SIGINT or SIGTERM; with
+    --radius-auth-port/--radius-acct-port also the RADIUS server for packet gateways.
 
     On a signal it stops accepting connections, lets in-flight requests and background
     work finish (up to CARRIER_SHUTDOWN_TIMEOUT seconds), then exits 0.

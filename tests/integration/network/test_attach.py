@@ -3,6 +3,8 @@ rules for data without a destination, IMEI binding from the IMEISV, session addr
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from carrier_gateway.db import Database
@@ -76,3 +78,11 @@ async def test_a_card_over_its_data_cap_is_refused_at_its_next_attach(db: Databa
                                                         input_octets=30 * 2**20, output_octets=20 * 2**20))
     refused = await ask(db, imsi=card.imsi, apn=APN)
     assert (refused.allowed, refused.reason) == (False, "DATA_CAP_REACHED")
+
+
+async def test_concurrent_attaches_of_one_card_share_one_lease(db: Database) -> None:
+    [card] = await cards_in(db, "ACTIVE")
+    results = await asyncio.gather(*(ask(db, imsi=card.imsi, apn=APN) for _ in range(6)))
+    assert all(r.allowed for r in results) and len({r.framed_ip for r in results}) == 1
+    async with db.read() as conn:
+        assert len((await conn.execute(select(leases))).all()) == 1
