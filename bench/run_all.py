@@ -59,6 +59,9 @@ BENCHMARKS: dict[str, Bench] = {
         "registrations", f"{_REG} on PostgreSQL, two `carrier serve` processes sharing the database (requests "
         "spread across them), beside the same one-process bare aiohttp handler",
         ["--processes", "2"], ["--processes", "2", *_REG_QUICK], postgres=True),
+    "radius": Bench("radius", "RADIUS Access-Requests answered per second by `carrier serve --radius-auth-port` "
+                    "(SQLite, hot path), from a client in another process, beside a bare asyncio UDP echo of the "
+                    "same packets", [], ["--cards", "200", "--requests", "2000"]),
     "privacy": Bench("privacy", "key rotation, audit verification/export and retention beside in-memory baselines",
                      [], ["--registrations", "2000", "--entries", "5000"]),
 }

@@ -18,6 +18,7 @@ from carrier_gateway.middleware import request_context
 from carrier_gateway.oem import oem_context
 from carrier_gateway.openapi import build_spec
 from carrier_gateway.ops_auth import OpsAuthenticator
+from carrier_gateway.radius.context import radius_context
 from carrier_gateway.routing import MAX_STREAM_BYTES, OPS_AUTHENTICATOR, Router, mount
 from carrier_gateway.serving import IN_FLIGHT, InFlight
 from carrier_gateway.settings import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(fleet_context)
     app.cleanup_ctx.append(oem_context)
     app.cleanup_ctx.append(workers_context)
+    app.cleanup_ctx.append(radius_context)  # after the workers: a suspension wakes the webhooks
     endpoints = mount(app, routers())
     mount_console(app)  # HTML pages under /console/: not API operations, not in /openapi.json
     app[OPENAPI] = build_spec(endpoints, version=package_version())

@@ -27,6 +27,7 @@ BRANCHES: dict[str, str] = {
     "backfill": "provisioning.backfill.tables",
     "jobs": "provisioning.jobs.tables",
     "console": "carrier_gateway.console.tables",
+    "network": "provisioning.network.tables",
 }
 
 

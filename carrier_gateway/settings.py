@@ -62,6 +62,10 @@ class Settings:
     #: SQLite durability: NORMAL survives a process crash; FULL also a power cut
     sqlite_synchronous: str = "NORMAL"
     log_level: str = "INFO"
+    #: UDP ports of the RADIUS server for the packet gateways (None: off; 0: any free port);
+    #: it listens on ``host``
+    radius_auth_port: int | None = None
+    radius_acct_port: int | None = None
 
     _ENV: ClassVar[dict[str, str]] = {
         "database_url": "CARRIER_DATABASE_URL",
@@ -90,6 +94,8 @@ class Settings:
         "authority_latency": "CARRIER_AUTHORITY_LATENCY",
         "authority_failure_rate": "CARRIER_AUTHORITY_FAILURE_RATE",
         "log_level": "CARRIER_LOG_LEVEL",
+        "radius_auth_port": "CARRIER_RADIUS_AUTH_PORT",
+        "radius_acct_port": "CARRIER_RADIUS_ACCT_PORT",
     }
 
     @classmethod
@@ -113,6 +119,9 @@ class Settings:
     def check(self) -> None:
         if not 0 < self.port < 65536:
             raise SettingsError(f"port {self.port} is not between 1 and 65535")
+        for name in ("radius_auth_port", "radius_acct_port"):
+            if getattr(self, name) is not None and not 0 <= getattr(self, name) < 65536:
+                raise SettingsError(f"{self._ENV[name]} must be a port, 0 to 65535 (0: any free port)")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise SettingsError("CARRIER_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
         if self.workers < 0:
@@ -148,7 +157,7 @@ def _coerce(name: str, var: str, raw: str, type_name: object) -> Any:
             if low in {"0", "false", "no", "off"}:
                 return False
             raise ValueError(raw)
-        if kind == "int":
+        if kind in ("int", "int | None"):
             return int(raw)
         if kind == "float":
             return float(raw)

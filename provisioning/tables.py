@@ -8,6 +8,7 @@ from provisioning.cards import tables as card_tables  # noqa: F401
 from provisioning.enterprises import tables as enterprise_tables  # noqa: F401
 from provisioning.jobs import tables as job_tables  # noqa: F401
 from provisioning.meta import metadata
+from provisioning.network import tables as network_tables  # noqa: F401
 from provisioning.outbox import tables as outbox_tables  # noqa: F401
 from provisioning.registrations import tables as registration_tables  # noqa: F401
 

@@ -94,6 +94,14 @@ class RosterOut(_Strict):
     roles: list[RoleOut]
 
 
+class DataUsageOut(_Strict):
+    sessions: int
+    open_sessions: int
+    input_octets: int = Field(description="from the cards (Acct-Input-Octets with the Gigawords)")
+    output_octets: int = Field(description="to the cards (Acct-Output-Octets with the Gigawords)")
+    mb: float
+
+
 class Authoriser(_Strict):
     enterprise_id: int
     name: str | None
@@ -119,6 +127,7 @@ class EnterpriseOut(_Strict):
     numbers: NumbersOut
     ip: IpOut
     roster: RosterOut
+    data_usage: DataUsageOut
 
 
 class TotalsOut(_Strict):
@@ -130,6 +139,7 @@ class TotalsOut(_Strict):
     active_without_verified_registration: int
     numbers: NumbersOut
     ip: IpOut
+    data_usage: DataUsageOut
 
 
 class InspectionReportOut(_Strict):
@@ -148,6 +158,7 @@ _BACKFILL = {"flagged": 10, "done": 8, "done_late": 0, "pending": 1, "rejected":
 _NUMBERS = {"allocated": 1000, "assigned": 100, "free": 899, "quarantined": 1, "blocks": 1,
             "utilisation_percent": 10.0}
 _FUNNEL = {"issued": 100, "sold": 60, "verified": 56, "active": 55}
+_DATA = {"sessions": 420, "open_sessions": 38, "input_octets": 1468006400, "output_octets": 314572800, "mb": 1700.0}
 EXAMPLE: dict[str, Any] = {
     "meta": {"report": "inspection", "version": 1, "generated_at": "2026-11-28T08:00:00+00:00",
              "carrier": {"key": "china-mobile", "name": "China Mobile", "mcc": "460", "mnc": "04"},
@@ -159,7 +170,8 @@ EXAMPLE: dict[str, Any] = {
                              "the deadline 2022-09-30 (clause 9)"}],
     "totals": {"enterprises": 1, "cards": {"issued": 100, "by_state": _STATES}, "funnel": _FUNNEL,
                "registrations": _REGS, "backfill": _BACKFILL, "active_without_verified_registration": 0,
-               "numbers": _NUMBERS, "ip": {"usable": "254", "assigned": 10, "utilisation_percent": 3.94}},
+               "numbers": _NUMBERS, "ip": {"usable": "254", "assigned": 10, "utilisation_percent": 3.94},
+               "data_usage": _DATA},
     "enterprises": [{
         "enterprise_id": 1, "name": "某某汽车有限公司", "uscc": "91350100M000100Y43", "kind": "OEM",
         "authorized_by": None, "cards": {"issued": 100, "by_state": _STATES}, "funnel": _FUNNEL,
@@ -170,5 +182,5 @@ EXAMPLE: dict[str, Any] = {
             {"role": "PURCHASE", "serving": True, "name": "张*", "id_type": "RESIDENT_ID",
              "id_number": "110105********002X", "phone": "138****8000", "since": "2026-11-20T02:00:00+00:00"},
             {"role": "REAL_NAME", "serving": False, "name": None, "id_type": None, "id_number": None,
-             "phone": None, "since": None}]}}],
+             "phone": None, "since": None}]}, "data_usage": _DATA}],
 }

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("service", "init_cmd", "Create the database schema, or upgrade it; keeps all data."),
     "jobs": ("jobs", "jobs_group", "JSON Lines back-registration jobs and their progress."),
     "keys": ("keys", "keys_group", "Master keys for personal-data encryption (outside the database)."),
+    "nas": ("nas", "nas_group", "RADIUS clients: the packet gateways that ask for attach decisions."),
     "pool": ("pools", "pool_group", "IP pools per APN, prefixes given to enterprises, static addresses."),
     "registrations": ("registrations", "registrations_group", "Registrations as recorded (subjects masked)."),
     "report": ("report", "report_group", "Reports for the regulator."),

@@ -14,6 +14,7 @@ from carrier_gateway.commands.cards import cards_group
 from carrier_gateway.commands.enterprises import cli_actor
 from provisioning.cards.limits import MAX_PAGE
 from provisioning.cards.states import STATES, USAGES
+from provisioning.network import usage
 
 if TYPE_CHECKING:
     from carrier_gateway.db import Database
@@ -54,14 +55,16 @@ def cards_show(iccid: str) -> None:
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.read() as conn:
-            return await views.card_view(conn, iccid)
+            view = await views.card_view(conn, iccid)
+            return {**view, "data_usage": (await usage.usage_of(conn, iccid)).to_dict()}  # accounted by RADIUS
 
     card = run(go)
 
     def human() -> str:
-        lines = [f"{k:17} {'-' if v is None else v}" for k, v in card.items() if k != "services"]
+        lines = [f"{k:17} {'-' if v is None else v}" for k, v in card.items() if k not in ("services", "data_usage")]
         for name, g in card["services"].items():
             lines.append(f"{name:17} {'allowed: ' + g['scope'] if g['allowed'] else 'denied'}")
+        lines.append(f"{'data used':17} {usage.describe(usage.CardUsage(**card['data_usage']))}")
         return "\n".join(lines)
 
     emit(card, human)

@@ -89,8 +89,14 @@ def _init_text(result: dict[str, object]) -> str:
 @click.option("--host", default=None, help="Address to listen on  [default: 127.0.0.1 or $CARRIER_HOST]")
 @click.option("--port", type=int, default=None, help="Port to listen on  [default: 8080 or $CARRIER_PORT]")
 @click.option("--sandbox", is_flag=True, help="Sandbox mode: the simulated identity authority answers checks.")
-def serve_cmd(host: str | None, port: int | None, sandbox: bool) -> None:
-    """Run the HTTP service (OEM API, ops API, workers) until SIGINT or SIGTERM.
+@click.option("--radius-auth-port", type=click.IntRange(0, 65535), default=None,
+              help="Also answer RADIUS Access-Requests on this UDP port  [default: off or $CARRIER_RADIUS_AUTH_PORT]")
+@click.option("--radius-acct-port", type=click.IntRange(0, 65535), default=None,
+              help="Also take RADIUS accounting on this UDP port  [default: off or $CARRIER_RADIUS_ACCT_PORT]")
+def serve_cmd(host: str | None, port: int | None, sandbox: bool, radius_auth_port: int | None,
+              radius_acct_port: int | None) -> None:
+    """Run the HTTP service (OEM API, ops API, workers) until SIGINT or SIGTERM; with
+    --radius-auth-port/--radius-acct-port also the RADIUS server for packet gateways.
 
     On a signal it stops accepting connections, lets in-flight requests and background
     work finish (up to CARRIER_SHUTDOWN_TIMEOUT seconds), then exits 0.
@@ -101,7 +107,8 @@ def serve_cmd(host: str | None, port: int | None, sandbox: bool) -> None:
     from carrier_gateway.logs import configure_logging
     from provisioning.privacy.keyring import load_keyring
 
-    settings = state().settings(host=host, port=port, sandbox=sandbox or None)
+    settings = state().settings(host=host, port=port, sandbox=sandbox or None, radius_auth_port=radius_auth_port,
+                                radius_acct_port=radius_acct_port)
     configure_logging(settings.log_level)
 
     async def check() -> None:

@@ -1,7 +1,7 @@
 """The carrier side of a simulation, set up the way ops would: number stock and an IP
 pool, then per OEM the enterprise (its callback URL at the simulator's receiver),
 responsible persons, registered destinations, a number block, an IP prefix, API
-credentials and its cards, issued order by order."""
+credentials and its cards, issued order by order; and the packet gateway, a RADIUS client."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from provisioning.enterprises.destinations import add_destination
 from provisioning.enterprises.persons import add_person
 from provisioning.enterprises.registry import add_enterprise
 from provisioning.enterprises.tables import enterprises
+from provisioning.network import nas
 from provisioning.privacy.keyring import Keyring
 from provisioning.simulation.plan import OemPlan, Plan
 
@@ -40,12 +41,15 @@ class OemWorld:
     secret: str
     iccids: list[str]
     msisdns: list[str]
+    imsis: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
 class World:
     oems: list[OemWorld]
     ops_token: str
+    #: the shared secret of the simulated packet gateway (RADIUS client on 127.0.0.1)
+    radius_secret: str = ""
 
 
 async def check_empty(db: Database) -> None:
@@ -65,16 +69,17 @@ async def provision(db: Database, keyring: Keyring, plan: Plan, hooks_url: str) 
         await segments.add_segment(conn, first, first + block * len(plan.oems) + 9_999, "simulation")
         await pools.add_pool(conn, POOL, POOL_APN, "simulation")
         token = await ops_auth.create_token(conn, "ops", "simulator", actor=ACTOR)
+        gateway = await nas.add_nas(conn, keyring, name="sim-pgw", address="127.0.0.1", actor=ACTOR)
     oems = []
     for oem in plan.oems:  # one after another: ICCIDs are then the same for the same plan
         oems.append(await _oem(db, keyring, oem, block, hooks_url))
-    return World(oems, token.token)
+    return World(oems, token.token, gateway.secret)
 
 
 async def _oem(db: Database, keyring: Keyring, oem: OemPlan, block: int, hooks_url: str) -> OemWorld:
     async with db.write() as conn:
-        ent = await add_enterprise(conn, name=oem.name, uscc=oem.uscc, actor=ACTOR,
-                                   callback_url=f"{hooks_url}/{oem.index}")
+        ent = await add_enterprise(conn, name=oem.name, uscc=oem.uscc, actor=ACTOR, apn=POOL_APN,
+                                   callback_url=f"{hooks_url}/{oem.index}")  # cards attach where its prefix is
         ent_id = ent.id
         for person in oem.persons:
             await add_person(conn, keyring, ent_id, role=person["role"], name=person["name"],
@@ -89,9 +94,10 @@ async def _oem(db: Database, keyring: Keyring, oem: OemPlan, block: int, hooks_u
         if count:
             await issue_cards(db.write, ent_id, count, usage, actor=ACTOR, static_ip=static_ip)
     async with db.read() as conn:
-        rows = (await conn.execute(select(cards.c.iccid, cards.c.msisdn, cards.c.usage)
+        rows = (await conn.execute(select(cards.c.iccid, cards.c.msisdn, cards.c.usage, cards.c.imsi)
                                    .where(cards.c.enterprise_id == ent_id)
                                    .order_by(cards.c.order_id, cards.c.iccid))).all()
     if [r.usage for r in rows] != [oem.usage(n) for n in range(len(rows))]:
         raise RuntimeError(f"enterprise {ent_id}: cards were not issued in the planned order")
-    return OemWorld(oem, ent_id, key.key_id, key.secret, [r.iccid for r in rows], [r.msisdn for r in rows])
+    return OemWorld(oem, ent_id, key.key_id, key.secret, [r.iccid for r in rows], [r.msisdn for r in rows],
+                    [r.imsi for r in rows])

@@ -22,6 +22,8 @@ def _rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
              f"{summary['replays']['same_registration']} of {summary['replays']['sent']}"),
             ("owner changes pushed", summary["owner_changes"]), ("IMEI swaps on the network", summary["imei_swaps"]),
             *((f"network answers {reason}", n) for reason, n in summary["network"].items()),
+            ("  data attaches over RADIUS: Access-Accepts", summary["radius"]["accepts"]),
+            *((f"  Access-Rejects {reason}", n) for reason, n in summary["radius"]["rejects_by_reason"].items()),
             ("back-registration flagged / done / outstanding",
              " / ".join(str(summary["backfill"][k]) for k in ("flagged", "done", "outstanding"))),
             ("webhooks received (signature checked)", hooks["received"]),

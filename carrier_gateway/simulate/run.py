@@ -13,10 +13,12 @@ import aiohttp
 
 from carrier_gateway.db import Database, describe
 from carrier_gateway.migrate import schema_state, upgrade
+from carrier_gateway.radius.client import Gateway
+from carrier_gateway.radius.context import RADIUS
 from carrier_gateway.settings import Settings
 from carrier_gateway.simulate.checks import COMPARED, differences, unexpected_outcomes
 from carrier_gateway.simulate.figures import database_figures, registration_outcomes
-from carrier_gateway.simulate.harness import Harness, serving
+from carrier_gateway.simulate.harness import HOST, Harness, serving
 from carrier_gateway.simulate.progress import Progress, deliver, settle
 from carrier_gateway.simulate.provision import World, check_empty, provision
 from carrier_gateway.simulate.receiver import EVENTS, WebhookReceiver
@@ -65,6 +67,9 @@ async def _traffic(h: Harness, plan: Plan, world: World, options: Options, progr
     await progress.phase("ops", "cards to factory test, back-registration flags")
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session, \
             progress.following(h.db, lambda: f"webhooks {receiver.tally.received}"):
+        radius = h.app[RADIUS]
+        await radius.refresh_clients()  # the simulated gateway was just added
+        gateway = Gateway(HOST, radius.ports["auth"], radius.ports["acct"], world.radius_secret)
         driver = Driver(plan, world, h.base_url, session, traffic, options.concurrency, options.batch_size)
         await driver.prepare()
         await progress.phase("sales", "single pushes, batches and back-registration jobs")
@@ -81,7 +86,9 @@ async def _traffic(h: Harness, plan: Plan, world: World, options: Options, progr
         if not await settle(h, stored=stored, pending=pending, timeout=options.timeout):
             return timing
         await progress.phase("network", "attaches bind IMEIs, swapped IMEIs suspend cards")
-        await driver.probe_phase()
+        async with gateway:
+            driver.gateway = gateway
+            await driver.probe_phase()
         await progress.phase("webhooks", "waiting for the outbox to deliver every event")
         timing["settled"] = await deliver(h, timeout=options.timeout)
     return timing
@@ -93,7 +100,10 @@ async def simulate(options: Options, progress: Progress) -> dict[str, Any]:
     await progress.phase("schema", describe(options.settings.database_url))
     await prepare_database(options.settings.database_url)
     receiver, traffic = WebhookReceiver(), Traffic()
-    async with serving(options.settings, receiver, port=options.port) as h:
+    # the RADIUS server on free ports (unless the settings name some): data attaches go through it
+    settings = dataclasses.replace(options.settings, radius_auth_port=options.settings.radius_auth_port or 0,
+                                   radius_acct_port=options.settings.radius_acct_port or 0)
+    async with serving(settings, receiver, port=options.port) as h:
         await progress.phase("setup", f"{len(plan.oems)} OEMs, {plan.params.cards} cards each")
         world = await provision(h.db, h.keyring, plan, h.hooks_url)
         for oem in world.oems:
@@ -133,6 +143,8 @@ def _summary(plan: Plan, options: Options, traffic: Traffic, receiver: WebhookRe
         "owner_changes": sum(p.kind == "OWNER_CHANGE" for p in plan.pushes),
         "imei_swaps": sum(p.kind == "IMEI_SWAP" for p in plan.probes),
         "network": network,
+        "radius": {"accepts": traffic.radius["ALLOWED"],
+                   "rejects_by_reason": {r: n for r, n in sorted(traffic.radius.items()) if r != "ALLOWED"}},
         "backfill": figures["backfill"],
         "webhooks": webhooks,
         "per_enterprise": figures["per_enterprise"],

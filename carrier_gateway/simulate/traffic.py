@@ -1,6 +1,7 @@
 """OEM and network traffic over HTTP with the package's clients: single pushes (with an
 Idempotency-Key, one of them replayed), batches, JSON Lines back-registration jobs, ops
-preparing cards, and the simulated core network asking to authorise.
+preparing cards, and the simulated core network asking to authorise: data through a packet
+gateway's RADIUS Access-Requests and accounting, SMS and voice through the HTTP endpoint.
 
 Each OEM runs its own traffic concurrently with the others; within one OEM, single
 pushes run ``concurrency`` at a time beside its batches and its job.
@@ -17,12 +18,15 @@ from typing import Any, TypeVar
 import aiohttp
 
 from carrier_gateway.client import ApiError, OemClient, OpsClient
-from carrier_gateway.simulate.provision import OemWorld, World
+from carrier_gateway.radius.client import Gateway, imeisv_of
+from carrier_gateway.simulate.provision import POOL_APN, OemWorld, World
 from provisioning.simulation.plan import BATCH, JOB, SINGLE, Plan, Push
 
 T = TypeVar("T")
 #: how often a request the rate limiter turned away (429) is tried again
 RATE_LIMIT_TRIES = 50
+#: octets (in, out) each simulated data session reports when it stops
+SESSION_OCTETS = (3 * 2**20, 2**20)
 
 
 @dataclasses.dataclass
@@ -43,6 +47,8 @@ class Traffic:
     replays_matched: int = 0
     #: by position in plan.probes: (allowed, reason)
     answers: dict[int, tuple[bool, str]] = dataclasses.field(default_factory=dict)
+    #: data probes asked over RADIUS (Access-Requests): answers by reason code
+    radius: Counter[str] = dataclasses.field(default_factory=Counter)
     jobs: list[str] = dataclasses.field(default_factory=list)
 
     @property
@@ -81,6 +87,8 @@ class Driver:
     traffic: Traffic
     concurrency: int = 8
     batch_size: int = 100
+    #: the packet gateway: data probes attach through RADIUS (the rest ask the HTTP endpoint)
+    gateway: Gateway | None = None
 
     def oem_client(self, oem: OemWorld) -> OemClient:
         return OemClient(self.base_url, oem.key_id, oem.secret, session=self.session)
@@ -170,6 +178,9 @@ class Driver:
             async with gate:
                 for n in numbers:
                     probe = self.plan.probes[n]
+                    if probe.service == "data" and self.gateway is not None:
+                        await self._attach(oem, n)
+                        continue
                     payload: dict[str, Any] = {"iccid": oem.iccids[probe.card], "service": probe.service,
                                                "destination": probe.destination}
                     if probe.imei:
@@ -178,3 +189,18 @@ class Driver:
                     self.traffic.answers[n] = (answer["allowed"], answer["reason"])
 
         await asyncio.gather(*(card_probes(numbers) for numbers in by_card.values()))
+
+    async def _attach(self, oem: OemWorld, n: int) -> None:
+        """A data probe as a packet gateway asks it: an Access-Request, and for an Accept a
+        short accounted session (Start, Stop with its octets)."""
+        assert self.gateway is not None
+        probe = self.plan.probes[n]
+        answer = await self.gateway.attach(apn=POOL_APN, imsi=oem.imsis[probe.card],
+                                           imeisv=imeisv_of(probe.imei) if probe.imei else None)
+        self.traffic.answers[n] = (answer.accepted, answer.reason)
+        self.traffic.radius[answer.reason] += 1
+        if answer.accepted:
+            session = f"sim-{self.plan.params.seed}-{oem.plan.index}-{n}"
+            await self.gateway.account("Start", session, klass=answer.klass, framed_ip=answer.framed_ip)
+            await self.gateway.account("Stop", session, klass=answer.klass, framed_ip=answer.framed_ip,
+                                       input_octets=SESSION_OCTETS[0], output_octets=SESSION_OCTETS[1])

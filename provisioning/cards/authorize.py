@@ -31,19 +31,22 @@ from provisioning.cards.store import Card, card_from_row, find_card
 from provisioning.cards.tables import cards
 from provisioning.enterprises.destinations import Destinations, load_destinations, normalize_number
 from provisioning.enterprises.tables import enterprises
+from provisioning.metering import octets
 
 
 @dataclasses.dataclass(frozen=True)
 class Request:
     service: str
-    destination: str
+    #: None for an attach (a RADIUS Access-Request): the data session through ``apn``, not one flow
+    destination: str | None
     iccid: str | None = None
     imsi: str | None = None
     imei: str | None = None
     #: SMS and voice: MO (the card sends or calls) or MT (the card receives)
     direction: str = "MO"
     apn: str | None = None
-    #: data used in the current period (month, or the factory test), if the network knows it
+    #: data used in the current period (month, or the factory test), if the network knows it;
+    #: otherwise the accounted usage counts (provisioning.metering)
     used_mb: float | None = None
 
 
@@ -55,6 +58,8 @@ class Decision:
     iccid: str | None = None
     state: str | None = None
     needs_write: bool = False
+    #: the card, when allowed (an attach needs its address and enterprise)
+    card: Card | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 def _deny(reason: str, detail: str, card: Card | None = None) -> Decision:
@@ -90,7 +95,11 @@ async def authorize(conn: AsyncConnection, req: Request, *, write: bool = False,
             if refused is not None:
                 return refused
     dest = await load_destinations(conn, card.enterprise_id, apn)
-    g = services.grant(card.usage, card.state, card.real_name_status, req.service, dest)
+    used = req.used_mb
+    if used is None and req.service == "data" and services.data_cap_mb(card.usage, card.state) is not None:
+        used = await octets.used_mb(conn, card.iccid, octets.period_start(card.state, card.state_changed_at,
+                                                                          now or utcnow()))
+    g = services.grant(card.usage, card.state, card.real_name_status, req.service, dest, used)
     if not g.allowed:
         return _deny(g.rule, g.reason, card)
     return _check_destination(card, g, dest, req)
@@ -126,14 +135,18 @@ async def _bind_or_suspend(conn: AsyncConnection, card: Card, imei: str, actor: 
 
 
 def _check_destination(card: Card, g: services.Grant, dest: Destinations, req: Request) -> Decision:
-    ok = Decision(True, "ALLOWED", g.reason, card.iccid, card.state)
+    ok = Decision(True, "ALLOWED", g.reason, card.iccid, card.state, card=card)
+    if req.destination is None:  # an attach: the session goes through the enterprise APN, or nowhere
+        if req.service != "data":
+            return _deny("DESTINATION_INVALID", f"{req.service} needs a destination", card)
+        if (req.apn or "").strip().lower() != dest.apn:
+            return _deny("APN_NOT_ALLOWED", f"data only through the enterprise APN {dest.apn}", card)
+        return ok
     if req.service == "data":
         try:
             address = netaddr.IPAddress(req.destination.strip())
         except (netaddr.AddrFormatError, ValueError, TypeError):
             return _deny("DESTINATION_INVALID", "data destination must be an IPv4 or IPv6 address", card)
-        if g.cap_mb is not None and req.used_mb is not None and req.used_mb >= g.cap_mb:
-            return _deny("DATA_CAP_REACHED", f"data cap of {g.cap_mb} MB reached", card)
         if g.scope == "INTERNET":
             return ok
         if req.apn is not None and req.apn.strip().lower() != dest.apn:

@@ -74,8 +74,17 @@ def _reach(scope: str, dest: Destinations) -> tuple[str, ...]:
     return ()
 
 
-def grant(usage: str, state: str, real_name_status: str, service: str, dest: Destinations) -> Grant:
-    """What one service of a card may do, and the rule that limits it."""
+def data_cap_mb(usage: str, state: str) -> int | None:
+    """The data a card may use in a period (the factory test, or a month), or None when uncapped."""
+    if state == "TEST":
+        return TEST_CAP_MB
+    return INFOTAINMENT_MONTHLY_CAP_MB if CEILINGS.get(usage, {}).get("data") == "INTERNET" else None
+
+
+def grant(usage: str, state: str, real_name_status: str, service: str, dest: Destinations,
+          used_mb: float | None = None) -> Grant:
+    """What one service of a card may do, and the rule that limits it; ``used_mb`` is the
+    data used in the current period (accounted, or as the network reports it)."""
     ceiling = CEILINGS.get(usage, {}).get(service, "NONE")
     if ceiling == "NONE":
         return _deny(service, "USAGE_CEILING", f"{usage} cards never have {service}")
@@ -87,12 +96,14 @@ def grant(usage: str, state: str, real_name_status: str, service: str, dest: Des
         scope, rule = "TEST_APN", "FACTORY_TEST"
         reason = f"factory test: data through APN {dest.apn} to the enterprise's platform prefixes, " \
                  f"capped at {TEST_CAP_MB} MB"
-        cap: int | None = TEST_CAP_MB
+        cap = data_cap_mb(usage, state)
     else:
         if real_name_status != RealNameStatus.VERIFIED:
             return _deny(service, "REAL_NAME", f"real-name status is {real_name_status}: no verified registration")
         scope, rule, reason = ceiling, "USAGE_CEILING", f"{usage} ceiling: {_CEILING_TEXT[ceiling]}"
-        cap = INFOTAINMENT_MONTHLY_CAP_MB if ceiling == "INTERNET" else None
+        cap = data_cap_mb(usage, state)
+    if cap is not None and used_mb is not None and used_mb >= cap:
+        return _deny(service, "DATA_CAP_REACHED", f"{used_mb:.1f} MB used this period: the cap of {cap} MB is reached")
     reach = _reach(scope, dest)
     if scope in ("PLATFORMS", "TEST_APN", "MT_SHORT_CODES") and not reach:
         what = "platform prefixes" if scope != "MT_SHORT_CODES" else "SMS short codes"
@@ -100,9 +111,10 @@ def grant(usage: str, state: str, real_name_status: str, service: str, dest: Des
     return Grant(service, True, scope, rule, reason, reach, cap)
 
 
-def effective_services(usage: str, state: str, real_name_status: str, dest: Destinations) -> dict[str, Grant]:
+def effective_services(usage: str, state: str, real_name_status: str, dest: Destinations,
+                       used_mb: float | None = None) -> dict[str, Grant]:
     """Every service of a card: the one function behind card views, explain and authorize."""
-    return {s: grant(usage, state, real_name_status, s, dest) for s in SERVICES}
+    return {s: grant(usage, state, real_name_status, s, dest, used_mb) for s in SERVICES}
 
 
 def summary(grants: dict[str, Grant]) -> dict[str, dict[str, Any]]:

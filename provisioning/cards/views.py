@@ -6,10 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.dbtypes import utcnow
 from provisioning.cards import services
 from provisioning.cards.store import Card, get_card
 from provisioning.enterprises.destinations import Destinations, load_destinations
 from provisioning.enterprises.registry import get_enterprise
+from provisioning.metering import octets
 
 
 async def destinations_of(conn: AsyncConnection, enterprise_id: int) -> Destinations:
@@ -21,7 +23,10 @@ async def card_services(conn: AsyncConnection, card: Card) -> dict[str, services
     """The card's effective services (default deny), from its state, real-name status,
     usage ceiling and its enterprise's registered destinations."""
     dest = await destinations_of(conn, card.enterprise_id)
-    return services.effective_services(card.usage, card.state, card.real_name_status, dest)
+    capped = services.data_cap_mb(card.usage, card.state) is not None
+    since = octets.period_start(card.state, card.state_changed_at, utcnow())
+    used = await octets.used_mb(conn, card.iccid, since) if capped else None  # accounted data against the cap
+    return services.effective_services(card.usage, card.state, card.real_name_status, dest, used)
 
 
 def card_dict(card: Card, grants: dict[str, services.Grant]) -> dict[str, Any]:
@@ -50,10 +55,14 @@ async def explain(conn: AsyncConnection, iccid: str, *, enterprise_id: int | Non
 async def card_dicts(conn: AsyncConnection, found: list[Card]) -> list[dict[str, Any]]:
     """Many cards with their services (destinations read once per enterprise)."""
     dest: dict[int, Destinations] = {}
+    now = utcnow()
+    used = await octets.used_mb_many(conn, {c.iccid: octets.period_start(c.state, c.state_changed_at, now)
+                                            for c in found if services.data_cap_mb(c.usage, c.state) is not None})
     out = []
     for card in found:
         if card.enterprise_id not in dest:
             dest[card.enterprise_id] = await destinations_of(conn, card.enterprise_id)
-        grants = services.effective_services(card.usage, card.state, card.real_name_status, dest[card.enterprise_id])
+        grants = services.effective_services(card.usage, card.state, card.real_name_status, dest[card.enterprise_id],
+                                             used.get(card.iccid))
         out.append(card_dict(card, grants))
     return out

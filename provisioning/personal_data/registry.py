@@ -20,6 +20,8 @@ from provisioning.enterprises import credentials, persons
 from provisioning.enterprises.tables import api_keys, responsible_persons
 from provisioning.jobs.receive import chunk_context
 from provisioning.jobs.tables import job_chunks
+from provisioning.network import nas
+from provisioning.network.tables import nas_clients
 from provisioning.registrations.accept import SUBJECT_CONTEXT
 from provisioning.registrations.tables import registrations
 
@@ -70,6 +72,8 @@ COLUMNS: tuple[SealedColumn, ...] = (
     # lines of an uploaded back-registration file waiting to be ingested (deleted once done)
     SealedColumn(job_chunks, "lines_enc", lambda row: chunk_context(row["job_id"], row["seq"]),
                  needs=("job_id", "seq"), holds="a chunk of an uploaded registration file (JSON lines)"),
+    SealedColumn(nas_clients, "secret_enc", lambda row: nas.context(row["name"]), needs=("name",),
+                 holds="a RADIUS client's shared secret", personal=False),
 )
 
 

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from provisioning.reports.data_use import DataUse
 from provisioning.reports.model import (
     BACKFILL_FIELDS,
     REPORT_VERSION,
@@ -36,6 +37,8 @@ class EnterpriseReport:
     numbers: NumberUse
     ip: IpUse
     roster: Roster
+    #: data its cards used, as the packet gateways accounted it
+    data: DataUse = dataclasses.field(default_factory=DataUse)
 
     def to_dict(self) -> dict[str, Any]:
         authoriser = None
@@ -54,6 +57,7 @@ class EnterpriseReport:
             "numbers": self.numbers.to_dict(),
             "ip": self.ip.to_dict(),
             "roster": self.roster.to_dict(),
+            "data_usage": self.data.to_dict(),
         }
 
 
@@ -106,7 +110,7 @@ class InspectionReport:
         by_status: dict[str, int] = {}
         reasons: dict[str, int] = {}
         backfill: dict[str, int] = {}
-        numbers, ip = NumberUse(), IpUse()
+        numbers, ip, data = NumberUse(), IpUse(), DataUse()
         sold = verified = unverified = 0
         for e in self.enterprises:
             _add(by_state, e.cards.by_state)
@@ -119,12 +123,14 @@ class InspectionReport:
                 setattr(numbers, f, getattr(numbers, f) + getattr(e.numbers, f))
             ip.prefixes += e.ip.prefixes
             ip.usable, ip.assigned = ip.usable + e.ip.usable, ip.assigned + e.ip.assigned
+            data.add(e.data)
         cards = Cards(by_state, sold=sold, verified=verified)
         return {"enterprises": len(self.enterprises), "cards": cards.to_dict(), "funnel": cards.funnel(),
                 "registrations": Registrations(by_status, reasons).to_dict(),
                 "backfill": {k: backfill.get(k, 0) for k in BACKFILL_FIELDS},
                 "active_without_verified_registration": unverified,
-                "numbers": numbers.to_dict(), "ip": {k: v for k, v in ip.to_dict().items() if k != "prefixes"}}
+                "numbers": numbers.to_dict(), "ip": {k: v for k, v in ip.to_dict().items() if k != "prefixes"},
+                "data_usage": data.to_dict()}
 
     def to_dict(self) -> dict[str, Any]:
         return {"meta": self.meta.to_dict(),

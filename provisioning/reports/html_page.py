@@ -4,7 +4,7 @@ no script, no font, no image, no link outside the page. Opens offline."""
 from __future__ import annotations
 
 from provisioning.cards.states import STATES
-from provisioning.reports import svg
+from provisioning.reports import data_use, svg
 from provisioning.reports.document import EnterpriseReport, InspectionReport
 from provisioning.reports.html_parts import banner, esc, findings_list, label, section, table, who
 from provisioning.reports.model import BACKFILL_FIELDS, REGISTRATION_STATUSES
@@ -109,6 +109,9 @@ def html_page(report: InspectionReport) -> str:
                 note="A rejected registration that cites several reasons counts once under each."),
         section("backfill", "Back-registration (补登记) against the deadline", _backfill(report)),
         section("resources", "Number and IP utilisation", _resources(report)),
+        section("data", "Data accounted over RADIUS", data_use.html(report.enterprises),
+                note="Octets the packet gateways reported (Acct-Input/Output-Octets with the Gigawords) for the "
+                     "sessions of each enterprise's cards."),
         section("roster", "Responsible persons (masked)", _roster(report)),
     ]
     title = f"Inspection report {report.meta.generated_at.date().isoformat()}"

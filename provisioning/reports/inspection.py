@@ -17,8 +17,10 @@ from numbering.dbtypes import utcnow
 from numbering.identifiers.profile import get_profile
 from provisioning.backfill import status as backfill
 from provisioning.enterprises.tables import enterprises as e
+from provisioning.metering import octets
 from provisioning.privacy.keyring import Keyring
 from provisioning.reports import queries, resources, roster
+from provisioning.reports.data_use import DataUse
 from provisioning.reports.document import EnterpriseReport, Finding, InspectionReport, Meta
 from provisioning.reports.model import (
     ACTIVE_UNVERIFIED,
@@ -54,6 +56,7 @@ async def gather(conn: AsyncConnection, keyring: Keyring, *, deadline: dt.date, 
     numbers = await resources.number_use(conn)
     ips = await resources.ip_use(conn)
     rosters = await roster.rosters(conn, keyring, at=now)
+    data = await octets.enterprise_totals(conn)
     sections = []
     for row in ents:
         count, sample = unverified.get(row.id, (0, []))
@@ -62,7 +65,7 @@ async def gather(conn: AsyncConnection, keyring: Keyring, *, deadline: dt.date, 
             row.authorized_until, cards.get(row.id) or Cards({}), regs.get(row.id) or Registrations({}, {}),
             {k: v for k, v in late.get(row.id, {}).items() if k != "enterprise_id"}, count, sample,
             numbers.get(row.id) or NumberUse(), ips.get(row.id) or IpUse(),
-            rosters.get(row.id) or roster.empty_roster()))
+            rosters.get(row.id) or roster.empty_roster(), DataUse.of(data.get(row.id))))
     meta = Meta(now, await _carrier(conn), deadline, today, database)
     return InspectionReport(meta, sections, violations(sections), warnings(sections, deadline))
 

@@ -49,7 +49,7 @@ async def test_regulator_and_ops_read_every_format_and_each_read_is_audited(db_u
         assert [r["role"] for r in csv.DictReader(io.StringIO(await roster.text()))] == ["PURCHASE", "REAL_NAME"]
         page = await http.get(PATH + "?format=html", headers=roles["regulator"])
         body = await page.text()
-        assert page.content_type == "text/html" and body.count("<svg") == 4 and "<script" not in body
+        assert page.content_type == "text/html" and body.count("<svg") == 5 and "<script" not in body
         for clear in ("周八", number, "13300133000"):
             assert clear not in body
     async with db.read() as conn:

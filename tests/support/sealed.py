@@ -17,6 +17,7 @@ from carrier_gateway.db import Database
 from carrier_gateway.schema import all_metadata
 from provisioning.enterprises.persons import add_person
 from provisioning.jobs.receive import receive_job
+from provisioning.network.nas import add_nas
 from provisioning.personal_data.registry import looks_sealed
 from provisioning.privacy.keyring import ENV_VAR, Keyring, new_keyring, write_keyring
 from provisioning.registrations.accept import Incoming, accept
@@ -46,7 +47,7 @@ class Filled:
 
 async def fill(db: Database, ring: Keyring, *, registrations: int = 6, seed: int = 0) -> Filled:
     """Values in every sealed column: registrations (individual and organisation),
-    responsible persons, API keys, and a job whose three chunks wait unprocessed."""
+    responsible persons, API keys, a RADIUS client, and a job whose three chunks wait unprocessed."""
     rng = random.Random(seed)
     oem = await build_oem(db, ring, cards=registrations + 3, seed=seed)
     records = [(organization if i % 3 == 2 else individual)(rng, iccid=oem.iccids[i]) for i in range(registrations)]
@@ -58,6 +59,7 @@ async def fill(db: Database, ring: Keyring, *, registrations: int = 6, seed: int
             person = await add_person(conn, ring, oem.enterprise_id, role=role, name="赵六", id_type="RESIDENT_ID",
                                       id_number="11010519491231002X", phone=phone, actor=ACTOR)
             people.append(person.id)
+        await add_nas(conn, ring, name="pgw-sealed", address="192.0.2.10", actor=ACTOR)  # a sealed RADIUS secret
     job_lines = [individual(rng, iccid=oem.iccids[registrations + i], stage="BACKFILL") for i in range(3)]
     body = b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in job_lines)
     job = await receive_job(db.write, ring, oem.enterprise_id, io.BytesIO(body), actor=ACTOR, max_lines=1)

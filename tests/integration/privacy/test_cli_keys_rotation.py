@@ -42,7 +42,7 @@ async def test_rotate_status_retire(db: Database, db_url: str, key_path: Path) -
     out = res.json()
     new_id = out["active_key"]
     assert out["added"] == new_id != old.active_id and out["complete"] is True
-    assert sum(out["resealed"].values()) == 4 + 3 + 1 + 3
+    assert sum(out["resealed"].values()) == 4 + 3 + 1 + 3 + 1  # ... and a RADIUS client's secret
     assert "re-encrypting" in res.err  # the progress bar is on stderr
     assert stat.S_IMODE(os.stat(key_path).st_mode) == 0o600
     assert list(keyfile.read(key_path).keys) == [old.active_id, new_id]

@@ -64,7 +64,7 @@ async def test_an_interrupted_rotation_resumes_and_skips_what_is_done(db: Databa
     after = await _values(db)
     assert all(after[k] == v for k, v in before.items())  # already under the new key: untouched
     assert resealed == {"registrations.subject_enc": 1, "responsible_persons.person_enc": 3,
-                        "api_keys.secret_enc": 1, "job_chunks.lines_enc": 3}
+                        "api_keys.secret_enc": 1, "job_chunks.lines_enc": 3, "network_nas.secret_enc": 1}
     assert job.passes == 2  # the second pass found nothing left
     async with db.read() as conn:
         for col in COLUMNS:

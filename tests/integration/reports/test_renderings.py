@@ -62,8 +62,8 @@ async def test_html_is_self_contained_escaped_masked_with_charts(db_url: str, wo
     assert written.json() == {"output": str(out), "format": "html", "enterprises": 3, "violations": 0,
                               "warnings": 3}
     page = out.read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 1 + 3 + 2  # funnels, numbers, IPs
-    assert page.count('class="chart funnel"') == 4 and page.count('class="chart bars"') == 2
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 1 + 3 + 2 + 1  # funnels, numbers, IPs, data
+    assert page.count('class="chart funnel"') == 4 and page.count('class="chart bars"') == 3
     lowered = page.lower()
     for outside in ("<script", "http://", "https://", "src=", "<link", "@import", "url(", "<img", "<iframe"):
         assert outside not in lowered, outside

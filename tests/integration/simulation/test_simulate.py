@@ -61,6 +61,8 @@ def test_a_small_simulation_holds_together_and_matches_the_database_and_the_repo
     assert regs["superseded"] > 0 and regs["pending"] > 0 and s["refused"] > 0
     assert sum(s["rejected_by_reason"].values()) == regs["rejected"] and len(s["rejected_by_reason"]) >= 10
     assert s["imei_swaps"] > 0 and s["suspended"] > 0 and s["cards_by_state"]["TEST"] > 0
+    # data attaches went through RADIUS: every swap rejected there, the rest accepted
+    assert s["radius"]["accepts"] > 0 and s["radius"]["rejects_by_reason"]["IMEI_MISMATCH"] == s["imei_swaps"]
     hooks = s["webhooks"]
     assert hooks["received"] == hooks["outbox"]["DELIVERED"] == sum(hooks["by_event"].values()) > 0
     assert set(hooks["outbox"]) == {"DELIVERED"} and hooks["refused"] == 0

@@ -1,0 +1,58 @@
+"""Data accounted over RADIUS per enterprise, as the inspection report shows it: sessions
+and octets of all its cards (from ``provisioning.metering``); the chart is ``html``.
+
+>>> DataUse(3, 1, 2 * MB, MB).to_dict()["mb"]
+3.0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from provisioning.metering.octets import MB, Totals
+
+if TYPE_CHECKING:
+    from provisioning.reports.document import EnterpriseReport
+
+COLOURS = (("from the cards (Acct-Input)", "#1971c2"), ("to the cards (Acct-Output)", "#74c0fc"))
+
+
+@dataclasses.dataclass
+class DataUse:
+    sessions: int = 0
+    open_sessions: int = 0
+    input_octets: int = 0
+    output_octets: int = 0
+
+    @classmethod
+    def of(cls, totals: Totals | None) -> DataUse:
+        return cls(**totals.to_dict()) if totals is not None else cls()
+
+    @property
+    def octets(self) -> int:
+        return self.input_octets + self.output_octets
+
+    def add(self, other: DataUse) -> None:
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "mb": round(self.octets / MB, 3)}
+
+
+def html(enterprises: Sequence[EnterpriseReport]) -> str:
+    """Bars on one scale (the largest enterprise's octets), in and out apart; then the table."""
+    from provisioning.reports import svg
+    from provisioning.reports.html_parts import label, table
+
+    used = [e for e in enterprises if e.data.sessions]
+    scale = max((e.data.octets for e in used), default=0)
+    rows = [(label(e), [(COLOURS[0][0], e.data.input_octets, COLOURS[0][1]),
+                        (COLOURS[1][0], e.data.output_octets, COLOURS[1][1])], scale,
+             f"{e.data.octets / MB:,.1f} MB, {svg.fmt(e.data.sessions)} sessions") for e in used]
+    chart = svg.stacked_bars(rows, title="Data accounted per enterprise (RADIUS)", legend=COLOURS)
+    return chart + table(["id", "enterprise", "sessions", "open", "octets in", "octets out", "MB"],
+                         [[e.enterprise_id, e.name, e.data.sessions, e.data.open_sessions, e.data.input_octets,
+                           e.data.output_octets, round(e.data.octets / MB, 1)] for e in enterprises])
