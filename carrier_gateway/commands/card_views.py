@@ -14,7 +14,6 @@ from carrier_gateway.commands.cards import cards_group
 from carrier_gateway.commands.enterprises import cli_actor
 from provisioning.cards.limits import MAX_PAGE
 from provisioning.cards.states import STATES, USAGES
-from provisioning.network import usage
 
 if TYPE_CHECKING:
     from carrier_gateway.db import Database
@@ -52,6 +51,7 @@ def cards_list(enterprise_id: int | None, state: str | None, usage: str | None, 
 def cards_show(iccid: str) -> None:
     """Show one card: identifiers, state, real-name status, effective services."""
     from provisioning.cards import views
+    from provisioning.network import usage
 
     async def go(db: Database) -> dict[str, Any]:
         async with db.read() as conn:

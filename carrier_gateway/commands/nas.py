@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+# The database and domain imports are local to the commands that use them: `carrier nas
+# --help` loads no database, web or crypto library.
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from carrier_gateway.commands.base import CarrierGroup, CliFailure, emit, keyring, run, table
 from carrier_gateway.commands.enterprises import cli_actor
-from carrier_gateway.db import Database
-from provisioning.network import nas
+
+if TYPE_CHECKING:
+    from carrier_gateway.db import Database
+    from provisioning.network import nas
 
 
 @click.group("nas", cls=CarrierGroup)
@@ -43,6 +47,8 @@ def nas_add(name: str, address: str, secret_file: Path | None) -> None:
     Example:
       carrier nas add --name pgw-beijing-1 --address 10.1.0.7
     """
+    from provisioning.network import nas
+
     ring = keyring()
     secret = _secret_from(secret_file) if secret_file else None
 
@@ -58,6 +64,7 @@ def nas_add(name: str, address: str, secret_file: Path | None) -> None:
 @nas_group.command("list")
 def nas_list() -> None:
     """List the RADIUS clients (never their secrets)."""
+    from provisioning.network import nas
 
     async def go(db: Database) -> list[dict[str, Any]]:
         async with db.read() as conn:
@@ -72,6 +79,7 @@ def nas_list() -> None:
 @click.argument("name")
 def nas_remove(name: str) -> None:
     """Remove a RADIUS client: its packets are dropped from then on."""
+    from provisioning.network import nas
 
     async def go(db: Database) -> nas.Nas:
         async with db.write() as conn:

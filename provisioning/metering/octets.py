@@ -8,9 +8,7 @@ in, so a cap is decided from the sessions that began since the period did.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,8 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering.clock import CHINA
 from numbering.sqlutil import as_int, chunked
 from provisioning.metering.tables import sessions
-
-MB = 1024 * 1024
+from provisioning.metering.units import MB, Totals
 
 
 def period_start(state: str, state_changed_at: dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -56,21 +53,6 @@ async def used_mb_many(conn: AsyncConnection, since: dict[str, dt.datetime]) -> 
             if started >= since[iccid]:
                 out[iccid] = out.get(iccid, 0.0) + int(octets) / MB
     return out
-
-
-@dataclasses.dataclass(frozen=True)
-class Totals:
-    sessions: int
-    open_sessions: int
-    input_octets: int
-    output_octets: int
-
-    @property
-    def octets(self) -> int:
-        return self.input_octets + self.output_octets
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
 
 async def card_totals(conn: AsyncConnection, iccid: str) -> Totals:

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from provisioning.metering.octets import MB, Totals
+from provisioning.metering.units import MB, Totals
 
 if TYPE_CHECKING:
     from provisioning.reports.document import EnterpriseReport
