@@ -35,7 +35,7 @@ from carrier_gateway.console.pages import (
     SESSION,
     SESSION_COOKIE,
     ConsoleConfig,
-    Page,
+    ConsolePage,
     all_pages,
     render,
 )
@@ -123,7 +123,7 @@ def _finish(request: web.Request, response: web.StreamResponse) -> None:
                             secure=request.secure)
 
 
-def _guard(page: Page) -> AioHandler:
+def _guard(page: ConsolePage) -> AioHandler:
     async def handle(request: web.Request) -> web.StreamResponse:
         if page.action is not None:
             session = request.get(SESSION)

@@ -40,7 +40,9 @@ CONFIG = web.AppKey("console_config", ConsoleConfig)
 
 
 @dataclasses.dataclass(frozen=True)
-class Page:
+class ConsolePage:
+    """One page of the console: its route, handler and the action it needs (None: any role)."""
+
     method: str
     path: str
     handler: Handler
@@ -48,18 +50,18 @@ class Page:
 
 
 #: by method and path: a module imported twice (pytest's doctest collection does) replaces its pages
-PAGES: dict[tuple[str, str], Page] = {}
+PAGES: dict[tuple[str, str], ConsolePage] = {}
 
 
 def page(method: str, path: str, *, action: str | None) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
-        PAGES[(method, path)] = Page(method, path, handler, action)
+        PAGES[(method, path)] = ConsolePage(method, path, handler, action)
         return handler
 
     return decorate
 
 
-def all_pages() -> list[Page]:
+def all_pages() -> list[ConsolePage]:
     """Every page of every module in ``carrier_gateway.console.views``."""
     from carrier_gateway.console import views
 

@@ -97,8 +97,8 @@ async def authorize(conn: AsyncConnection, req: Request, *, write: bool = False,
     dest = await load_destinations(conn, card.enterprise_id, apn)
     used = req.used_mb
     if used is None and req.service == "data" and services.data_cap_mb(card.usage, card.state) is not None:
-        used = await octets.used_mb(conn, card.iccid, octets.period_start(card.state, card.state_changed_at,
-                                                                          now or utcnow()))
+        since = octets.period_start(card.state == CardState.TEST, card.state_changed_at, now or utcnow())
+        used = await octets.used_mb(conn, card.iccid, since)
     g = services.grant(card.usage, card.state, card.real_name_status, req.service, dest, used)
     if not g.allowed:
         return _deny(g.rule, g.reason, card)

@@ -76,7 +76,7 @@ def _reach(scope: str, dest: Destinations) -> tuple[str, ...]:
 
 def data_cap_mb(usage: str, state: str) -> int | None:
     """The data a card may use in a period (the factory test, or a month), or None when uncapped."""
-    if state == "TEST":
+    if state == CardState.TEST:
         return TEST_CAP_MB
     return INFOTAINMENT_MONTHLY_CAP_MB if CEILINGS.get(usage, {}).get("data") == "INTERNET" else None
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
 from provisioning.cards import services
+from provisioning.cards.states import CardState
 from provisioning.cards.store import Card, get_card
 from provisioning.enterprises.destinations import Destinations, load_destinations
 from provisioning.enterprises.registry import get_enterprise
@@ -24,7 +25,7 @@ async def card_services(conn: AsyncConnection, card: Card) -> dict[str, services
     usage ceiling and its enterprise's registered destinations."""
     dest = await destinations_of(conn, card.enterprise_id)
     capped = services.data_cap_mb(card.usage, card.state) is not None
-    since = octets.period_start(card.state, card.state_changed_at, utcnow())
+    since = octets.period_start(card.state == CardState.TEST, card.state_changed_at, utcnow())
     used = await octets.used_mb(conn, card.iccid, since) if capped else None  # accounted data against the cap
     return services.effective_services(card.usage, card.state, card.real_name_status, dest, used)
 
@@ -56,8 +57,9 @@ async def card_dicts(conn: AsyncConnection, found: list[Card]) -> list[dict[str,
     """Many cards with their services (destinations read once per enterprise)."""
     dest: dict[int, Destinations] = {}
     now = utcnow()
-    used = await octets.used_mb_many(conn, {c.iccid: octets.period_start(c.state, c.state_changed_at, now)
-                                            for c in found if services.data_cap_mb(c.usage, c.state) is not None})
+    used = await octets.used_mb_many(conn, {
+        c.iccid: octets.period_start(c.state == CardState.TEST, c.state_changed_at, now)
+        for c in found if services.data_cap_mb(c.usage, c.state) is not None})
     out = []
     for card in found:
         if card.enterprise_id not in dest:

@@ -19,16 +19,16 @@ from provisioning.metering.tables import sessions
 from provisioning.metering.units import MB, Totals
 
 
-def period_start(state: str, state_changed_at: dt.datetime, now: dt.datetime) -> dt.datetime:
+def period_start(in_factory_test: bool, state_changed_at: dt.datetime, now: dt.datetime) -> dt.datetime:
     """When a card's current period began.
 
     >>> moved = dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
-    >>> period_start("ACTIVE", moved, dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)).isoformat()  # December in China
+    >>> period_start(False, moved, dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)).isoformat()  # December in China
     '2026-11-30T16:00:00+00:00'
-    >>> period_start("TEST", moved, dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)) == moved
+    >>> period_start(True, moved, dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)) == moved
     True
     """
-    if state == "TEST":
+    if in_factory_test:  # the card is in TEST: its cap counts since it entered the test
         return state_changed_at
     local = now.astimezone(CHINA)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
 from provisioning.cards import services
+from provisioning.cards.states import CardState
 from provisioning.cards.store import Card, get_card
 from provisioning.metering import octets
 
@@ -31,7 +32,7 @@ class CardUsage:
 
 async def card_usage(conn: AsyncConnection, card: Card, now: dt.datetime) -> CardUsage:
     totals = await octets.card_totals(conn, card.iccid)
-    since = octets.period_start(card.state, card.state_changed_at, now)
+    since = octets.period_start(card.state == CardState.TEST, card.state_changed_at, now)
     return CardUsage(totals.sessions, totals.open_sessions, totals.input_octets, totals.output_octets, since,
                      round(await octets.used_mb(conn, card.iccid, since), 3),
                      services.data_cap_mb(card.usage, card.state))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from provisioning.paging import Page, read_page
 from provisioning.registrations.tables import registrations as r
 
 MAX_PAGE = 200
@@ -28,19 +29,19 @@ class Filters:
     until: dt.datetime | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    #: the ``before`` of the next (older) page, or None on the last page
-    next_cursor: str | None
+def _item(row: Any) -> dict[str, Any]:
+    return {"registration_id": row.id, "enterprise_id": row.enterprise_id,
+            "iccid": row.iccid or (row.card_ref if len(row.card_ref) >= 18 else None), "stage": row.stage,
+            "status": row.status, "reasons": json.loads(row.reasons), "job_id": row.job_id,
+            "received_at": row.received_at, "decided_at": row.decided_at}
 
 
 async def list_registrations(conn: AsyncConnection, filters: Filters, *, before: str | None = None,
-                             limit: int = 50) -> Page:
+                             limit: int = 50) -> Page[dict[str, Any]]:
     """Newest first (by id, which grows with time); ``before`` is the last id of the
     previous page. A reason filter that is no reason code matches nothing."""
     query = select(r.c.id, r.c.enterprise_id, r.c.iccid, r.c.card_ref, r.c.stage, r.c.status, r.c.reasons,
-                   r.c.job_id, r.c.received_at, r.c.decided_at).order_by(r.c.id.desc()).limit(limit + 1)
+                   r.c.job_id, r.c.received_at, r.c.decided_at)
     if filters.status:
         query = query.where(r.c.status == filters.status)
     if filters.reason:
@@ -53,14 +54,7 @@ async def list_registrations(conn: AsyncConnection, filters: Filters, *, before:
         query = query.where(r.c.received_at >= filters.since)
     if filters.until is not None:
         query = query.where(r.c.received_at < filters.until)
-    if before:
-        query = query.where(r.c.id < before)
-    rows = (await conn.execute(query)).all()
-    items = [{"registration_id": row.id, "enterprise_id": row.enterprise_id,
-              "iccid": row.iccid or (row.card_ref if len(row.card_ref) >= 18 else None), "stage": row.stage,
-              "status": row.status, "reasons": json.loads(row.reasons), "job_id": row.job_id,
-              "received_at": row.received_at, "decided_at": row.decided_at} for row in rows[:limit]]
-    return Page(items, items[-1]["registration_id"] if len(rows) > limit else None)
+    return await read_page(conn, query, r.c.id, cursor=before or None, limit=limit, item=_item, descending=True)
 
 
 async def for_card(conn: AsyncConnection, enterprise_id: int, iccid: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from numbering.msisdn import usage
 from provisioning.backfill import status as backfill
 from provisioning.cards.tables import cards
 from provisioning.outbox import queue as outbox
+from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 
@@ -48,7 +49,8 @@ async def registrations_since(conn: AsyncConnection, since: dt.datetime) -> dict
 
 
 async def oldest_pending(conn: AsyncConnection) -> dict[str, Any] | None:
-    row = (await conn.execute(select(r.c.id, r.c.enterprise_id, r.c.received_at).where(r.c.status == "PENDING")
+    row = (await conn.execute(select(r.c.id, r.c.enterprise_id, r.c.received_at)
+                              .where(r.c.status == RegistrationStatus.PENDING)
                               .order_by(r.c.received_at, r.c.id).limit(1))).first()
     return {"registration_id": row.id, "enterprise_id": row.enterprise_id, "received_at": row.received_at} \
         if row else None

@@ -25,10 +25,11 @@ async def _trail(request: web.Request) -> dict[str, Any]:
     except FormErrors as bad:
         q, errors = AuditPageQuery(), bad.as_dict()
     async with request.config_dict[DB].read() as conn:
-        items, cursor = await query.page(conn, q.filters(), after=int(q.cursor or 0), limit=min(q.limit, 100))
+        found = await query.page(conn, q.filters(), cursor=int(q.cursor) if q.cursor else None,
+                                 limit=min(q.limit, 100))
     kept = {k: v for k, v in request.query.items() if k != "cursor" and v}
-    return {"items": items, "next_cursor": cursor, "values": dict(request.query), "errors": errors, "kept": kept,
-            "verified": None}
+    return {"items": found.items, "next_cursor": found.next_cursor, "values": dict(request.query), "errors": errors,
+            "kept": kept, "verified": None}
 
 
 @page("GET", "/audit", action="audit.read")

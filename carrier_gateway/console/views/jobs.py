@@ -19,9 +19,8 @@ async def job_list(request: web.Request) -> web.StreamResponse:
     except FormErrors as bad:
         q, errors = JobListQuery(), bad.as_dict()
     async with request.config_dict[DB].read() as conn:
-        items = await list_jobs(conn, enterprise_id=q.enterprise_id, status=q.status, before=q.cursor, limit=51)
-    more = len(items) > 50
-    return render(request, "jobs.html", {"items": items[:50], "next_cursor": items[49]["job_id"] if more else None,
+        found = await list_jobs(conn, enterprise_id=q.enterprise_id, status=q.status, cursor=q.cursor, limit=50)
+    return render(request, "jobs.html", {"items": found.items, "next_cursor": found.next_cursor,
                                          "values": dict(request.query), "errors": errors})
 
 
