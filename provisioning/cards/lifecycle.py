@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
@@ -20,7 +20,7 @@ from numbering.ip import pools
 from numbering.msisdn import segments
 from provisioning.audit.trail import Event, record
 from provisioning.cards.errors import CardInvalid, IllegalTransition
-from provisioning.cards.events import suspended_event
+from provisioning.cards.events import announce_suspension
 from provisioning.cards.states import (
     STATES,
     SUSPENSION_CAUSES,
@@ -32,8 +32,6 @@ from provisioning.cards.states import (
 )
 from provisioning.cards.store import Card, get_card
 from provisioning.cards.tables import card_history, cards
-from provisioning.enterprises.tables import enterprises
-from provisioning.outbox import queue as outbox
 
 
 async def _move(conn: AsyncConnection, card: Card, target: str, *, actor: str, reason: str,
@@ -99,15 +97,5 @@ async def suspend(conn: AsyncConnection, iccid: str, *, cause: str, actor: str, 
     now = now or utcnow()
     suspended = await _move(conn, card, CardState.SUSPENDED, actor=actor, reason=_reason(reason), now=now,
                             values={"suspension_cause": cause}, detail={"cause": cause, **(detail or {})})
-    await _announce_suspension(conn, suspended, cause, now)
+    await announce_suspension(conn, suspended.enterprise_id, suspended.iccid, suspended.registration_id, cause, now)
     return suspended
-
-
-async def _announce_suspension(conn: AsyncConnection, card: Card, cause: str, now: dt.datetime) -> None:
-    """A card.suspended webhook through the outbox, in this transaction, for an
-    enterprise with a callback URL."""
-    callback = (await conn.execute(select(enterprises.c.callback_url)
-                                   .where(enterprises.c.id == card.enterprise_id))).scalar()
-    if callback:
-        await outbox.enqueue(conn, card.enterprise_id, "card.suspended",
-                             suspended_event(card.iccid, card.registration_id, cause, now))

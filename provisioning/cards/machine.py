@@ -18,17 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, write_drafts
-from provisioning.cards.events import suspended_event
+from provisioning.cards.events import announce_suspension
 from provisioning.cards.states import CardState, RealNameStatus, SuspensionCause
 from provisioning.cards.store import Card, get_card
-from provisioning.enterprises.tables import enterprises
-from provisioning.outbox.queue import enqueue_many
 
 
 def sold(draft: Draft, registration_id: str, now: dt.datetime) -> None:
@@ -88,9 +85,7 @@ async def record_outcome(conn: AsyncConnection, iccid: str, status: str, *, regi
     await write_drafts(conn, [draft], actor=actor, now=now)
     detail: dict[str, Any] = {"status": status, "registration_id": registration_id, "moves": draft.moves}
     await record(conn, Event(actor, "card.registration_outcome", "card", iccid, card.enterprise_id, detail), at=now)
-    callback = (await conn.execute(select(enterprises.c.callback_url)
-                                   .where(enterprises.c.id == card.enterprise_id))).scalar()
-    if suspended and callback:
-        event = suspended_event(iccid, registration_id, SuspensionCause.REVERIFICATION_REJECTED, now)
-        await enqueue_many(conn, [(card.enterprise_id, "card.suspended", event)])
+    if suspended:
+        await announce_suspension(conn, card.enterprise_id, iccid, registration_id,
+                                  SuspensionCause.REVERIFICATION_REJECTED, now)
     return await get_card(conn, iccid=iccid)

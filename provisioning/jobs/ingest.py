@@ -153,13 +153,18 @@ async def _finish(conn: AsyncConnection, claim: Claim, rows: list[dict[str, Any]
     counts = (await conn.execute(update(jobs).where(jobs.c.id == claim.job_id).values(**values)
                                  .returning(jobs.c.lines_invalid, jobs.c.errors_dropped))).one()
     kept_before = counts.lines_invalid - invalid - counts.errors_dropped
-    room = max(0, max_error_lines - kept_before)
-    errors = [r for r in rows if r["registration_id"] is None]
-    if len(errors) > room:  # past the cap: the job counts the refused lines instead of storing each
-        dropped = {id(r) for r in errors[room:]}
-        rows = [r for r in rows if id(r) not in dropped]
+    room, kept, dropped = max(0, max_error_lines - kept_before), [], 0
+    for row in rows:  # past the cap the job counts the refused lines instead of storing each
+        if row["registration_id"] is None:
+            if room == 0:
+                dropped += 1
+                continue
+            room -= 1
+        kept.append(row)
+    rows = kept
+    if dropped:
         await conn.execute(update(jobs).where(jobs.c.id == claim.job_id)
-                           .values(errors_dropped=jobs.c.errors_dropped + len(dropped)))
+                           .values(errors_dropped=jobs.c.errors_dropped + dropped))
     if rows:
         await conn.execute(insert_ignoring_conflicts(conn, job_results), rows)
     await conn.execute(delete(c).where(c.c.job_id == claim.job_id, c.c.seq == claim.seq))
