@@ -93,6 +93,15 @@ _CODES = {
 }
 
 
+def list_filters(model: type[M], query: Mapping[str, str]) -> tuple[M, dict[str, str]]:
+    """A list page's filters from its query string: the valid model and no errors, or the
+    model's defaults (the unfiltered list) and the errors to show beside the filter form."""
+    try:
+        return parse(model, query), {}
+    except FormErrors as bad:
+        return model(), bad.as_dict()
+
+
 def explain(exc: DomainError) -> str:
     """A domain error in the reader's language, with the precise detail after it."""
     told = _CODES.get(exc.code)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from carrier_gateway.api.ops_audit import AuditPageQuery
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
-from carrier_gateway.console.forms import FormErrors, parse
+from carrier_gateway.console.forms import list_filters
 from carrier_gateway.console.pages import page, render, session_of
 from carrier_gateway.db import describe
 from provisioning.audit import query
@@ -19,11 +19,7 @@ from provisioning.reports.inspect import produce
 
 
 async def _trail(request: web.Request) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    try:
-        q = parse(AuditPageQuery, dict(request.query))
-    except FormErrors as bad:
-        q, errors = AuditPageQuery(), bad.as_dict()
+    q, errors = list_filters(AuditPageQuery, dict(request.query))
     async with request.config_dict[DB].read() as conn:
         found = await query.page(conn, q.filters(), cursor=int(q.cursor) if q.cursor else None,
                                  limit=min(q.limit, 100))

@@ -6,18 +6,14 @@ from aiohttp import web
 
 from carrier_gateway.api.job_models import JobListQuery
 from carrier_gateway.appkeys import DB
-from carrier_gateway.console.forms import FormErrors, parse
+from carrier_gateway.console.forms import list_filters
 from carrier_gateway.console.pages import page, render
 from provisioning.jobs.views import job_view, list_jobs
 
 
 @page("GET", "/jobs", action="jobs.read")
 async def job_list(request: web.Request) -> web.StreamResponse:
-    errors: dict[str, str] = {}
-    try:
-        q = parse(JobListQuery, dict(request.query))
-    except FormErrors as bad:
-        q, errors = JobListQuery(), bad.as_dict()
+    q, errors = list_filters(JobListQuery, dict(request.query))
     async with request.config_dict[DB].read() as conn:
         found = await list_jobs(conn, enterprise_id=q.enterprise_id, status=q.status, cursor=q.cursor, limit=50)
     return render(request, "jobs.html", {"items": found.items, "next_cursor": found.next_cursor,

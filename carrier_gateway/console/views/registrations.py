@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import Field
 
 from carrier_gateway.appkeys import DB, KEYRING
-from carrier_gateway.console.forms import FormErrors, parse, submit
+from carrier_gateway.console.forms import FormErrors, list_filters, submit
 from carrier_gateway.console.pages import form_of, page, render, session_of
 from provisioning.inputs import Input, RowId
 from provisioning.personal_data import disclosure
@@ -35,11 +35,7 @@ class PurposeIn(Input):
 
 @page("GET", "/registrations", action="registrations.read")
 async def registration_list(request: web.Request) -> web.StreamResponse:
-    errors: dict[str, str] = {}
-    try:
-        q = parse(RegistrationFilters, dict(request.query))
-    except FormErrors as bad:
-        q, errors = RegistrationFilters(), bad.as_dict()
+    q, errors = list_filters(RegistrationFilters, dict(request.query))
     filters = listing.Filters(status=q.status, reason=q.reason, enterprise_id=q.enterprise_id, since=q.since,
                               until=q.until)
     async with request.config_dict[DB].read() as conn:
