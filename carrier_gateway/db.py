@@ -5,10 +5,16 @@ read-then-write never fails with "database is locked"); ``Database.read()`` open
 read transaction. On SQLite writes in one process go through a single connection, so
 tasks queue fairly instead of spinning on the busy handler; other processes wait on
 ``busy_timeout``.
+
+Connections stay open between units of work (:class:`Connections`): taking one from the
+engine's pool and closing it again costs more than the transaction itself does here (a
+pool checkout and checkin, and SQLAlchemy closing each async connection in a task of its
+own), so a unit of work reuses an idle one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -21,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from carrier_gateway.filemodes import create_private, database_files
-from carrier_gateway.sqlitedriver import Checkpointer, inline_creator
+from carrier_gateway.sqlitedriver import WAL_SIZE_LIMIT, Checkpointer, inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -61,6 +67,81 @@ def describe(url: URL | str) -> str:
     return url.render_as_string(hide_password=True)
 
 
+class Connections:
+    """Up to ``limit`` connections of one engine, kept open between units of work.
+
+    A connection goes back on the idle list after a unit of work that ended normally or
+    with an ordinary error (its transaction was rolled back and the connection is sound);
+    after a database error or a cancellation it is closed (returned to the engine's pool,
+    which resets or replaces it), and its place is opened anew when next needed. Never
+    more than ``limit`` are open at once: the next caller waits for one to come back.
+    """
+
+    def __init__(self, engine: AsyncEngine, limit: int) -> None:
+        self._engine = engine
+        self._limit = limit
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Queue[AsyncConnection | None] = asyncio.LifoQueue()
+
+    def _for_this_loop(self) -> asyncio.Queue[AsyncConnection | None]:
+        """Connections and waiters belong to one event loop (a command runs one; a test
+        may run several in turn): a new loop starts from an empty list."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._slots = loop, asyncio.LifoQueue()  # the last one used first
+            for _ in range(self._limit):
+                self._slots.put_nowait(None)  # a free place: open a connection in it
+        return self._slots
+
+    @contextlib.asynccontextmanager
+    async def connection(self, *, reuse: bool = True) -> AsyncIterator[AsyncConnection]:
+        """A connection for the block; ``reuse=False`` closes it afterwards (for one whose
+        settings the block changed)."""
+        slots = self._for_this_loop()
+        conn = await slots.get()
+        if conn is None:
+            try:
+                conn = await self._engine.connect()
+            except BaseException:
+                slots.put_nowait(None)
+                raise
+        try:
+            yield conn
+        except Exception as exc:
+            if isinstance(exc, DBAPIError) or conn.invalidated or conn.in_transaction():
+                await self._close(slots, conn)
+            else:
+                slots.put_nowait(conn)
+            raise
+        except BaseException:  # cancelled (perhaps inside a statement): never reuse it
+            await self._close(slots, conn)
+            raise
+        if not reuse or conn.in_transaction() or conn.invalidated:
+            await self._close(slots, conn)
+        else:
+            slots.put_nowait(conn)
+
+    @staticmethod
+    async def _close(slots: asyncio.Queue[AsyncConnection | None], conn: AsyncConnection) -> None:
+        try:
+            await conn.close()
+        except Exception:  # noqa: BLE001 - the pool discards a connection it cannot reset
+            pass
+        finally:
+            slots.put_nowait(None)
+
+    async def close(self) -> None:
+        """Close the idle connections (before the engine is disposed)."""
+        if self._loop is None or self._loop is not asyncio.get_running_loop():
+            return
+        while not self._slots.empty():
+            conn = self._slots.get_nowait()
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+        self._loop = None
+
+
 class Database:
     """Engines for one database plus the transaction helpers every caller uses."""
 
@@ -81,6 +162,8 @@ class Database:
             self._checkpointer: Checkpointer | None = Checkpointer(
                 os.path.abspath(self.url.database or ""), busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
             self.read_engine = self._sqlite_engine(immediate=False, pool_size=4)
+            self._writers = Connections(self.write_engine, 1)
+            self._readers = Connections(self.read_engine, 4)
         else:
             engine = create_async_engine(
                 self.url,
@@ -91,6 +174,8 @@ class Database:
             )
             self.write_engine = self.read_engine = engine
             self._checkpointer = None
+            # one set of connections for reads and writes, as many as the pool may open
+            self._writers = self._readers = Connections(engine, 2 * pool_size)
 
     @property
     def is_sqlite(self) -> bool:
@@ -130,6 +215,7 @@ class Database:
             cur.execute(f"PRAGMA synchronous = {sync_mode}")
             if immediate:  # commits never checkpoint in the loop: the Checkpointer does it
                 cur.execute("PRAGMA wal_autocheckpoint = 0")
+                cur.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
             cur.close()
 
         begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -143,7 +229,7 @@ class Database:
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction: commits on success, rolls back on any error."""
-        async with self.write_engine.begin() as conn:
+        async with self._writers.connection() as conn, conn.begin():
             yield conn
         if self._checkpointer is not None:
             await self._checkpointer.after_write()
@@ -151,7 +237,7 @@ class Database:
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A read-only unit of work (one consistent snapshot)."""
-        async with self.read_engine.begin() as conn:
+        async with self._readers.connection() as conn, conn.begin():
             yield conn
 
     @contextlib.asynccontextmanager
@@ -163,7 +249,8 @@ class Database:
             async with self.read() as conn:
                 yield conn
             return
-        async with self.read_engine.connect() as conn:
+        # the options stay on the connection: it goes back to the pool, whose reset takes them off
+        async with self._readers.connection(reuse=False) as conn:
             await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             async with conn.begin():
                 yield conn
@@ -175,7 +262,17 @@ class Database:
         except (DBAPIError, OSError) as exc:
             raise DatabaseError(f"database {describe(self.url)} is unreachable: {first_line(exc)}") from exc
 
+    @contextlib.asynccontextmanager
+    async def write_connection(self) -> AsyncIterator[AsyncConnection]:
+        """The write connection outside any transaction, held for the block (no other
+        write of this process runs meanwhile): for statements that must run outside one."""
+        async with self._writers.connection() as conn:
+            yield conn
+
     async def dispose(self) -> None:
+        await self._writers.close()
+        if self._readers is not self._writers:
+            await self._readers.close()
         if self._checkpointer is not None:
             self._checkpointer.close()
         await self.write_engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, delete, exists
+from sqlalchemy import bindparam, delete, select
 
 from carrier_gateway.batching import Batcher
 from carrier_gateway.db import Database
@@ -17,11 +17,12 @@ from numbering.sqlutil import insert_ignoring_conflicts
 RETENTION_SECONDS = MAX_SKEW_SECONDS + 60
 
 
-#: Whether a (key, nonce) pair was claimed already (parameters ``key_id`` and ``nonce``): a
-#: column a request check reads with the key itself, to refuse a replay before its body is
-#: read. ``NonceStore.claim`` still decides: two copies of one request may both pass this.
-NONCE_USED = exists().where(oem_nonces.c.key_id == bindparam("key_id"),
-                            oem_nonces.c.nonce == bindparam("nonce")).label("nonce_used")
+#: The claimed (key, nonce) pairs among ``key_ids`` x ``nonces`` (two lists): read with the
+#: keys themselves, to refuse a replay before its body is read. ``NonceStore.claim`` still
+#: decides: two copies of one request may both pass this.
+USED_NONCES = select(oem_nonces.c.key_id, oem_nonces.c.nonce).where(
+    oem_nonces.c.key_id.in_(bindparam("key_ids", expanding=True)),
+    oem_nonces.c.nonce.in_(bindparam("nonces", expanding=True)))
 
 
 class NonceStore:
@@ -56,4 +57,4 @@ class NonceStore:
         await self._batcher.drain()
 
 
-__all__ = ["NONCE_USED", "NonceStore"]
+__all__ = ["USED_NONCES", "NonceStore"]

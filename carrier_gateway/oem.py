@@ -8,27 +8,26 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
 from carrier_gateway.batching import Batcher
+from carrier_gateway.db import Database
 from carrier_gateway.fleet import FLEET
-from carrier_gateway.nonces import NONCE_USED, NonceStore
+from carrier_gateway.nonces import USED_NONCES, NonceStore
 from carrier_gateway.oem_auth import KeyCheck, OemAuthenticator
 from carrier_gateway.ratelimit import RateLimiter
 from carrier_gateway.routing import OEM_AUTHENTICATOR, UPLOAD_SLOTS
 from carrier_gateway.settings import Settings
 from carrier_gateway.uploads import KeyUploadSlots
 from numbering.dbtypes import utcnow
-from provisioning.enterprises.credentials import USABLE_KEY, open_secret
+from provisioning.enterprises.credentials import USABLE_KEYS, open_secret
+from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.accept import Incoming, Result
 from provisioning.registrations.authority import IdentityAuthority, SandboxAuthority, UnconfiguredAuthority
 from provisioning.registrations.intake import Outcome, accept_and_record
 
 log = logging.getLogger("carrier.oem")
 
-#: one read per signed request: the key if usable now, and whether the nonce was claimed
-_KEY_AND_NONCE = USABLE_KEY.add_columns(NONCE_USED)
 ACCEPTOR = web.AppKey("acceptor", Batcher)
 NONCES = web.AppKey("nonces", NonceStore)
 AUTHORITY = web.AppKey("authority", IdentityAuthority)
@@ -41,14 +40,46 @@ def identity_authority(settings: Settings) -> IdentityAuthority:
     return UnconfiguredAuthority()
 
 
+class KeyReader:
+    """The key and nonce of every signed request, read when it arrives: the requests that
+    arrive together share one read transaction (two statements), instead of one each.
+    A key's secret is decrypted once per sealed value and kept in memory: a rotation
+    seals a new value, a revocation is seen by the read itself."""
+
+    _MAX_SECRETS = 4096
+
+    def __init__(self, db: Database, keyring: Keyring) -> None:
+        self._db = db
+        self._keyring = keyring
+        self._secrets: dict[tuple[str, str], str] = {}
+        self._batcher: Batcher[tuple[str, str], KeyCheck] = Batcher(self._read, max_batch=500)
+
+    async def check(self, key_id: str, nonce: str) -> KeyCheck:
+        return await self._batcher.submit((key_id, nonce))
+
+    async def _read(self, asked: Sequence[tuple[str, str]]) -> list[KeyCheck]:
+        params = {"key_ids": sorted({key for key, _ in asked}), "nonces": sorted({nonce for _, nonce in asked})}
+        async with self._db.read() as conn:
+            keys = {row.key_id: row for row in await conn.execute(USABLE_KEYS, {**params, "now": utcnow()})}
+            used = {(row.key_id, row.nonce) for row in await conn.execute(USED_NONCES, params)}
+        out = []
+        for key_id, nonce in asked:
+            row = keys.get(key_id)
+            credential = None if row is None else (row.enterprise_id, [self._secret(key_id, row.secret_enc)])
+            out.append(KeyCheck(credential, nonce_used=(key_id, nonce) in used))
+        return out
+
+    def _secret(self, key_id: str, sealed: str) -> str:
+        secret = self._secrets.get((key_id, sealed))
+        if secret is None:
+            if len(self._secrets) >= self._MAX_SECRETS:
+                self._secrets.clear()
+            secret = self._secrets[(key_id, sealed)] = open_secret(self._keyring, key_id, sealed)
+        return secret
+
+
 async def oem_context(app: web.Application) -> AsyncIterator[None]:
     settings, db, keyring = app[SETTINGS], app[DB], app[KEYRING]
-
-    async def lookup(conn: AsyncConnection, key_id: str, nonce: str) -> KeyCheck:
-        row = (await conn.execute(_KEY_AND_NONCE, {"key_id": key_id, "nonce": nonce, "now": utcnow()})).first()
-        if row is None:
-            return KeyCheck(None, nonce_used=False)
-        return KeyCheck((row.enterprise_id, [open_secret(keyring, key_id, row.secret_enc)]), row.nonce_used)
 
     async def flush(items: Sequence[Incoming]) -> Sequence[Outcome]:
         async with db.write() as conn:  # one pushed record the database refuses fails alone
@@ -59,7 +90,7 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
     fleet = app[FLEET]
     limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst, share=fleet.share,
                           unshared_wait=fleet.interval)
-    app[OEM_AUTHENTICATOR] = OemAuthenticator(db, lookup, nonces, limiter)
+    app[OEM_AUTHENTICATOR] = OemAuthenticator(KeyReader(db, keyring).check, nonces, limiter)
     app[UPLOAD_SLOTS] = KeyUploadSlots(settings.max_uploads_per_key)
     acceptor: Batcher[Incoming, Result] = Batcher(flush, max_batch=1000)
     app[ACCEPTOR] = acceptor

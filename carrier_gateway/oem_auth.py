@@ -3,8 +3,9 @@
 Two phases, so that an upload is judged before its body is read:
 1. ``admit`` (headers only): the header formats and the timestamp window
    (``signing.read_signed_headers``, shared with every receiver of signed requests), the
-   key (read from the database on every request, with whether the nonce was used
-   already, in one indexed read: a revocation holds at once in every process),
+   key (read from the database for every request, with whether the nonce was used
+   already; the requests that arrive together share one read, see ``oem.KeyReader``: a
+   revocation holds at once in every process),
    ``Content-Encoding``, and the enterprise's rate;
 2. ``confirm`` (once the body is received and hashed): the signature over the body hash
    (``signing.check_signature``), then the nonce claim, so a request with a bad
@@ -20,9 +21,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from carrier_gateway.db import Database
 from carrier_gateway.nonces import NonceStore
 from carrier_gateway.principal import Principal
 from carrier_gateway.ratelimit import RateLimiter
@@ -48,8 +47,8 @@ class KeyCheck:
     nonce_used: bool
 
 
-#: (connection, key id, nonce) -> the key's credential and whether the nonce was claimed
-KeyLookup = Callable[[AsyncConnection, str, str], Awaitable[KeyCheck]]
+#: (key id, nonce) -> the key's credential and whether the nonce was claimed, read now
+KeyLookup = Callable[[str, str], Awaitable[KeyCheck]]
 _SCHEME = 'Carrier-HMAC-SHA256 headers="X-Carrier-Key X-Carrier-Timestamp X-Carrier-Nonce X-Carrier-Signature"'
 
 
@@ -98,8 +97,7 @@ class SignedRequest:
 
 
 class OemAuthenticator:
-    def __init__(self, db: Database, lookup: KeyLookup, nonces: NonceStore, limiter: RateLimiter) -> None:
-        self._db = db
+    def __init__(self, lookup: KeyLookup, nonces: NonceStore, limiter: RateLimiter) -> None:
         self._lookup = lookup
         self._nonces = nonces
         self._limiter = limiter
@@ -109,8 +107,7 @@ class OemAuthenticator:
             signed = read_signed_headers(request.headers)
         except SignatureRefused as exc:
             raise _fail(str(exc)) from None
-        async with self._db.read() as conn:
-            found = await self._lookup(conn, signed.key_id, signed.nonce)
+        found = await self._lookup(signed.key_id, signed.nonce)
         if found.credential is None:
             raise _fail("unknown or revoked API key")
         if found.nonce_used:

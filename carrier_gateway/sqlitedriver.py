@@ -32,6 +32,9 @@ import aiosqlite
 
 log = logging.getLogger("carrier.db")
 
+#: the write connection's ``journal_size_limit``: the WAL file is cut back to this size
+#: each time the log starts again after a checkpoint (see :class:`Checkpointer`)
+WAL_SIZE_LIMIT = 1024 * 1024
 #: executemany with more rows than this runs on the thread (overlaps with the loop)
 INLINE_MANY_ROWS = 64
 _WAITING_SQL = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "PRAGMA", "VACUUM")
@@ -92,15 +95,25 @@ class Checkpointer:
     """Copies the WAL into the database file on a thread once it has grown past
     ``wal_pages`` pages (SQLite's own autocheckpoint threshold), PASSIVE: never waits for
     readers or writers. The write that crossed the threshold awaits it, as it would have
-    waited inside COMMIT, but the event loop keeps serving meanwhile."""
+    waited inside COMMIT, but the event loop keeps serving meanwhile.
+
+    The WAL file's size tells how much it holds only because the write connection sets
+    ``journal_size_limit`` (:data:`WAL_SIZE_LIMIT`): after a checkpoint the next write
+    starts the log again from its beginning and SQLite truncates the file to that limit.
+    Without it the file keeps its largest size and every write would checkpoint. A
+    checkpoint that could not finish (a reader still needs old pages) leaves the log
+    growing: the next attempt waits until it has grown by the threshold again."""
 
     def __init__(self, database: str, *, busy_timeout_ms: int, wal_pages: int = 1000) -> None:
         self._database = database
         self._wal = database + "-wal"
         self._busy_timeout_ms = busy_timeout_ms
-        self._wal_pages = wal_pages
+        self._threshold = wal_pages * 4096
+        self._next_at = self._threshold
+        self._last_size = 0
         self._conn: sqlite3.Connection | None = None
         self._running = False
+        self.checkpoints = 0
 
     async def after_write(self) -> None:
         if self._running:
@@ -109,11 +122,16 @@ class Checkpointer:
             size = os.stat(self._wal).st_size
         except OSError:
             return
-        if size < self._wal_pages * 4096:
+        if size < self._last_size:  # the log was started again (and truncated)
+            self._next_at = self._threshold
+        self._last_size = size
+        if size < self._next_at:
             return
         self._running = True
+        self._next_at = size + self._threshold
         try:
             await asyncio.to_thread(self._checkpoint)
+            self.checkpoints += 1
         finally:
             self._running = False
 

@@ -35,7 +35,7 @@ async def checkpoint(db: Database) -> None:
     """Fold the SQLite WAL into the file and truncate it, so replaced bytes leave the WAL too."""
     if not db.is_sqlite:
         return
-    async with db.write_engine.connect() as conn:
+    async with db.write_connection() as conn:
         raw = await conn.get_raw_connection()
         await raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
 

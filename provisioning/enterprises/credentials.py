@@ -143,11 +143,15 @@ def _usable(now: Any) -> Any:  # a datetime, or a bound parameter
 
 
 #: ``(enterprise_id, secret_enc)`` of a key if it is usable; parameters ``key_id`` and
-#: ``now``. A request verifier reads it on every request (a primary-key read), so a
-#: revocation holds at once in every process; it may add columns of its own to the same
-#: read. Built once: a request does not pay for building the statement.
+#: ``now``. Built once: a caller does not pay for building the statement.
 USABLE_KEY = select(api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
     api_keys.c.key_id == bindparam("key_id"), _usable(bindparam("now")))
+
+#: ``(key_id, enterprise_id, secret_enc)`` of each usable key among ``key_ids`` (a list)
+#: at ``now``: the OEM request verifier reads it for every request (the requests that
+#: arrive together share one read), so a revocation holds at once in every process.
+USABLE_KEYS = select(api_keys.c.key_id, api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
+    api_keys.c.key_id.in_(bindparam("key_ids", expanding=True)), _usable(bindparam("now")))
 
 
 def open_secret(keyring: Keyring, key_id: str, secret_enc: str) -> str:
