@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from carrier_gateway.filemodes import create_private, database_files
-from carrier_gateway.sqlitedriver import WAL_SIZE_LIMIT, Checkpointer, inline_creator
+from carrier_gateway.sqlitedriver import WAL_SIZE_LIMIT, Checkpointer, InlineConnection, inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -222,7 +222,9 @@ class Database:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql(begin_sql)
+            driver = conn.connection.driver_connection
+            if not (isinstance(driver, InlineConnection) and driver.begin_inline(begin_sql)):
+                conn.exec_driver_sql(begin_sql)  # the write lock is taken: wait for it on the thread
 
         return engine
 

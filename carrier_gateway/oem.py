@@ -1,6 +1,6 @@
 """The OEM side of the running service: request authentication (with the enterprise rate
 limit and the per-key upload slots), the acceptance batcher (group commit of single
-pushes) and the identity authority in use."""
+pushes, each with its request's nonce) and the identity authority in use."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
 from carrier_gateway.batching import Batcher
 from carrier_gateway.db import Database
 from carrier_gateway.fleet import FLEET
-from carrier_gateway.nonces import USED_NONCES, NonceStore
-from carrier_gateway.oem_auth import KeyCheck, OemAuthenticator
+from carrier_gateway.nonces import USED_NONCES, NonceClaim, NonceStore, claim_nonces
+from carrier_gateway.oem_auth import KeyCheck, OemAuthenticator, replayed
 from carrier_gateway.ratelimit import RateLimiter
 from carrier_gateway.routing import OEM_AUTHENTICATOR, UPLOAD_SLOTS
 from carrier_gateway.settings import Settings
@@ -28,6 +28,8 @@ from provisioning.registrations.intake import Outcome, accept_and_record
 
 log = logging.getLogger("carrier.oem")
 
+#: a single push: its record, and its request's nonce (claimed in the same commit)
+Push = tuple[Incoming, NonceClaim]
 ACCEPTOR = web.AppKey("acceptor", Batcher)
 NONCES = web.AppKey("nonces", NonceStore)
 AUTHORITY = web.AppKey("authority", IdentityAuthority)
@@ -81,9 +83,15 @@ class KeyReader:
 async def oem_context(app: web.Application) -> AsyncIterator[None]:
     settings, db, keyring = app[SETTINGS], app[DB], app[KEYRING]
 
-    async def flush(items: Sequence[Incoming]) -> Sequence[Outcome]:
-        async with db.write() as conn:  # one pushed record the database refuses fails alone
-            return await accept_and_record(conn, keyring, items, via="push")
+    async def flush(items: Sequence[Push]) -> Sequence[Outcome | Exception]:
+        """One group commit: the nonces first (a replay is refused, and stores nothing),
+        then the records (one the database refuses fails alone)."""
+        async with db.write() as conn:
+            fresh = await claim_nonces(conn, [nonce for _, nonce in items])
+            stored = iter(await accept_and_record(conn, keyring, [item for (item, _), ok in zip(items, fresh,
+                                                                                             strict=True) if ok],
+                                                  via="push"))
+        return [next(stored) if ok else replayed() for ok in fresh]
 
     nonces = NonceStore(db)
     app[NONCES] = nonces
@@ -92,7 +100,7 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
                           unshared_wait=fleet.interval)
     app[OEM_AUTHENTICATOR] = OemAuthenticator(KeyReader(db, keyring).check, nonces, limiter)
     app[UPLOAD_SLOTS] = KeyUploadSlots(settings.max_uploads_per_key)
-    acceptor: Batcher[Incoming, Result] = Batcher(flush, max_batch=1000)
+    acceptor: Batcher[Push, Result] = Batcher(flush, max_batch=1000)
     app[ACCEPTOR] = acceptor
     authority = identity_authority(settings)
     app[AUTHORITY] = authority

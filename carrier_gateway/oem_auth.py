@@ -9,7 +9,9 @@ Two phases, so that an upload is judged before its body is read:
    ``Content-Encoding``, and the enterprise's rate;
 2. ``confirm`` (once the body is received and hashed): the signature over the body hash
    (``signing.check_signature``), then the nonce claim, so a request with a bad
-   signature does not burn its nonce.
+   signature does not burn its nonce. An endpoint that stores what it was sent may claim
+   the nonce in that same transaction instead (the single registration push: its group
+   commit), so one commit both spends the nonce and keeps the record.
 
 Every failure is a 401 whose detail says which check failed (never which secret).
 A valid caller over its enterprise's rate gets 429 with Retry-After.
@@ -22,7 +24,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from carrier_gateway.nonces import NonceStore
+from carrier_gateway.nonces import NonceClaim, NonceStore
 from carrier_gateway.principal import Principal
 from carrier_gateway.ratelimit import RateLimiter
 from carrier_gateway.routing import Unauthenticated
@@ -86,14 +88,24 @@ class SignedRequest:
     signed: SignedHeaders
     nonces: NonceStore
 
-    async def confirm(self, body_sha256: str) -> Principal:
+    async def confirm(self, body_sha256: str, *, claim_nonce: bool = True) -> Principal:
         try:
             check_signature(self.signed, self.secrets, self.method, self.path, body_sha256)
         except SignatureRefused as exc:
             raise _fail(str(exc)) from None
-        if not await self.nonces.claim(self.principal.key_id, self.signed.nonce, int(self.signed.timestamp)):
-            raise _fail(f"{NONCE_HEADER} was already used: a replayed request")
+        if claim_nonce and not await self.nonces.claim(self.principal.key_id, self.signed.nonce,
+                                                       int(self.signed.timestamp)):
+            raise replayed()
         return self.principal
+
+    @property
+    def nonce(self) -> NonceClaim:
+        return NonceClaim.of(self.principal.key_id, self.signed.nonce, int(self.signed.timestamp))
+
+
+def replayed() -> Unauthenticated:
+    """The refusal of a request whose nonce was used before."""
+    return _fail(f"{NONCE_HEADER} was already used: a replayed request")
 
 
 class OemAuthenticator:
@@ -111,7 +123,7 @@ class OemAuthenticator:
         if found.credential is None:
             raise _fail("unknown or revoked API key")
         if found.nonce_used:
-            raise _fail(f"{NONCE_HEADER} was already used: a replayed request")
+            raise replayed()
         encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
         if encoding not in ("", "identity"):
             raise EncodedBody("send the body as is (no Content-Encoding, or identity): the signature covers the "

@@ -60,6 +60,9 @@ class Call:
     raw_body: bytes = b""
     #: for streamed endpoints: the received body, spooled (read it line by line)
     stream: IO[bytes] | None = None
+    #: for an endpoint that claims the nonce itself (``Endpoint.claims_nonce``): the
+    #: signed request's unclaimed nonce (``nonces.NonceClaim``), to claim in its own write
+    nonce: Any = None
 
 
 Handler = Callable[[web.Request, Call], Awaitable[web.StreamResponse]]
@@ -71,7 +74,15 @@ class Admission(Protocol):
 
     principal: Principal
 
-    async def confirm(self, body_sha256: str) -> Principal: ...
+    async def confirm(self, body_sha256: str, *, claim_nonce: bool = True) -> Principal:
+        """The principal once the body matches; a signed request's nonce is claimed here
+        unless ``claim_nonce`` is False (the handler then claims ``nonce``)."""
+        ...
+
+    @property
+    def nonce(self) -> Any:
+        """The request's nonce claim, if it carries one (None for a bearer token)."""
+        ...
 
 
 class Authenticator(Protocol):
@@ -92,8 +103,12 @@ class Admitted:
 
     principal: Principal
 
-    async def confirm(self, body_sha256: str) -> Principal:
+    async def confirm(self, body_sha256: str, *, claim_nonce: bool = True) -> Principal:
         return self.principal
+
+    @property
+    def nonce(self) -> Any:
+        return None
 
 
 OPS_AUTHENTICATOR = web.AppKey("ops_authenticator", Authenticator)
@@ -125,6 +140,10 @@ class Endpoint:
     description: str = ""
     request_example: Any = None
     response_example: Any = None
+    #: the handler claims a signed request's nonce in its own write transaction
+    #: (``call.nonce``), so that storing what it was sent and spending the nonce are
+    #: one commit; otherwise the nonce is claimed before the handler runs
+    claims_nonce: bool = False
 
     @property
     def operation_id(self) -> str:
@@ -172,9 +191,10 @@ def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRespo
                 held.callback(stream.close)
             principal: Principal | None = None
             if admission is not None:
-                principal = await admission.confirm(digest)
+                principal = await admission.confirm(digest, claim_nonce=not ep.claims_nonce)
                 request[PRINCIPAL] = principal
-            call = Call(principal=principal, raw_body=raw, stream=stream)
+            call = Call(principal=principal, raw_body=raw, stream=stream,
+                        nonce=admission.nonce if admission is not None and ep.claims_nonce else None)
             return await _validated(ep, request, call)
 
     handle.__name__ = ep.operation_id

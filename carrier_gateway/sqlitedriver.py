@@ -56,6 +56,17 @@ class InlineConnection(aiosqlite.Connection):
             return await super()._execute(fn, *args, **kwargs)
         return fn(*args, **kwargs)
 
+    def begin_inline(self, sql: str) -> bool:
+        """Open a transaction right here (for SQLAlchemy's "begin" event, which cannot
+        await): True if it is open, False if it must wait for another process's write
+        lock (the caller then issues it through the thread)."""
+        if self._connection is None:
+            return False
+        if sql.upper() == "BEGIN IMMEDIATE":
+            return self._begin_without_waiting(self._conn.execute, (sql,), {})
+        self._conn.execute(sql)
+        return True
+
     def _begin_without_waiting(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> bool:
         """Take the write lock inline if it is free; False if another process holds it."""
         conn = self._conn

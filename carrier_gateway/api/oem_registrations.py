@@ -43,7 +43,7 @@ def _enterprise(call: Call) -> int:
 
 @router.post(
     "/v1/registrations", summary="Push one real-name registration", auth="oem", body=RegistrationRecord,
-    response=Accepted, status=202, errors=(409, 429), request_example=REGISTRATION_EXAMPLE,
+    response=Accepted, status=202, errors=(409, 429), request_example=REGISTRATION_EXAMPLE, claims_nonce=True,
     response_example={"registration_id": "r1a1f6ae99006eb6ad33e6", "status": "PENDING"},
     description="The record is stored (PENDING) before the answer; verification follows in the background "
                 "(poll GET /v1/registrations/{id} or receive the webhook). With an `Idempotency-Key` header "
@@ -57,7 +57,7 @@ async def push_registration(request: web.Request, call: Call) -> web.Response:
         raise SchemaInvalid("Idempotency-Key must be 1 to 128 printable ASCII characters")
     item = Incoming(_enterprise(call), call.body, idempotency_key=key,
                     request_hash=hashlib.sha256(call.raw_body).hexdigest())
-    registration_id, created = await request.app[ACCEPTOR].submit(item)
+    registration_id, created = await request.app[ACCEPTOR].submit((item, call.nonce))
     request.app[WORKERS].wake(VERIFY)
     headers = None if created else {"Idempotent-Replayed": "true"}
     return json_response({"registration_id": registration_id, "status": RegistrationStatus.PENDING}, status=202,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from carrier_gateway.client import ApiError, OemClient
 from carrier_gateway.db import Database
+from carrier_gateway.signing import signed_headers
+from carrier_gateway.tables import oem_nonces
 from provisioning.privacy.keyring import Keyring
+from provisioning.registrations.tables import registrations
 from tests.support.http import app_client
 from tests.support.world import Oem, build_oem, individual
 
@@ -110,3 +115,30 @@ async def test_another_enterprises_objects_are_404(db_url: str, db: Database, ma
         assert missing.value.status == 404
         listed = [c async for c in theirs.cards()]
         assert [c["iccid"] for c in listed] == other.iccids
+
+
+async def test_a_single_push_spends_its_nonce_in_the_commit_that_stores_it(db_url: str, world: Oem) -> None:
+    """The same signed push sent twice at once: one is stored, the other is a replay (401)
+    and stores nothing; the nonce is spent once, in the same table every process reads."""
+    body = json.dumps(individual(random.Random(9), iccid=world.iccids[2])).encode()
+    headers = {**signed_headers(world.key_id, world.secret, "POST", "/v1/registrations", body),
+               "Content-Type": "application/json"}
+    async with app_client(db_url, sandbox=True) as http:
+        answers = await asyncio.gather(*(http.post("/v1/registrations", data=body, headers=headers)
+                                         for _ in range(2)))
+        statuses = sorted(a.status for a in answers)
+        assert statuses == [202, 401], statuses
+        refused = next(a for a in answers if a.status == 401)
+        assert "already used" in (await refused.json())["detail"]
+        again = await http.post("/v1/registrations", data=body, headers=headers)
+        assert again.status == 401
+    db = Database(db_url)
+    try:
+        async with db.read() as conn:
+            nonces = (await conn.execute(select(func.count()).select_from(oem_nonces).where(
+                oem_nonces.c.nonce == headers["X-Carrier-Nonce"]))).scalar_one()
+            stored = (await conn.execute(select(func.count()).select_from(registrations).where(
+                registrations.c.card_ref == world.iccids[2]))).scalar_one()
+    finally:
+        await db.dispose()
+    assert nonces == 1 and stored == 1
