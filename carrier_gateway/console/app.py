@@ -38,6 +38,7 @@ from carrier_gateway.console.pages import (
     ConsolePage,
     all_pages,
     render,
+    set_cookie,
 )
 from numbering.clock import CHINA
 from numbering.errors import DomainError
@@ -119,8 +120,7 @@ def _finish(request: web.Request, response: web.StreamResponse) -> None:
     _secure_headers(request, response)
     token = request.get(PRE_TOKEN)
     if token:
-        response.set_cookie(PRE_COOKIE, token, path=PREFIX, httponly=True, samesite="Strict",
-                            secure=request.secure)
+        set_cookie(request, response, PRE_COOKIE, token)
 
 
 def _guard(page: ConsolePage) -> AioHandler:
