@@ -25,7 +25,8 @@ DEFAULT = "zh"
 LANG_COOKIE = "console_lang"
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 
-_current: contextvars.ContextVar[gettext.NullTranslations] = contextvars.ContextVar("console_translations")
+#: the language of the request being handled (a task)
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("console_lang")
 
 
 def po_path(locale: str) -> Path:
@@ -51,15 +52,21 @@ def choose(cookie_value: str | None) -> str:
 
 def activate(lang: str) -> None:
     """Messages of this request (a task) in ``lang``."""
-    _current.set(translations(lang))
+    _current.set(lang)
+
+
+def as_written() -> bool:
+    """Whether the current request reads messages as the code writes them (English), so
+    English text from elsewhere (a domain error's detail) is in its language too."""
+    return LANGUAGES[_current.get(DEFAULT)] is None
 
 
 def _(message: str, **params: object) -> str:
     """``message`` in the language of the current request, ``%(name)s`` filled from params."""
-    text = _current.get(translations(DEFAULT)).gettext(message)
+    text = translations(_current.get(DEFAULT)).gettext(message)
     return text % params if params else text
 
 
 def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
-    text = _current.get(translations(DEFAULT)).ngettext(singular, plural, n)
+    text = translations(_current.get(DEFAULT)).ngettext(singular, plural, n)
     return text % {"num": n, **params}
