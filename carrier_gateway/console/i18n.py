@@ -1,7 +1,8 @@
 """The console's one message catalogue (gettext, read with Babel).
 
-Messages are written in English in the code and templates; ``locale/zh_CN/LC_MESSAGES/
-console.po`` translates them to Simplified Chinese, the default language. The .po file is
+Messages are written in English in the code and templates (the console's, and the
+inspection report page's in provisioning/reports); ``locale/zh_CN/LC_MESSAGES/console.po``
+translates them to Simplified Chinese, the default language. The .po file is
 read at start-up and compiled in memory, so an install from a clean clone translates
 without a build step. A person's choice is remembered in a cookie.
 """
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from provisioning.reports.wording import Language
 
 LOCALES = Path(__file__).resolve().parent / "locale"
 DOMAIN = "console"
@@ -44,6 +47,11 @@ def translations(lang: str) -> gettext.NullTranslations:
     write_mo(buf, catalog)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
+
+
+def report_language(lang: str) -> Language:
+    """The inspection report's HTML page in ``lang``: its messages are in this catalogue too."""
+    return Language(translations(lang).gettext, HTML_LANG[lang])
 
 
 def choose(cookie_value: str | None) -> str:
