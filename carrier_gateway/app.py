@@ -18,6 +18,7 @@ from carrier_gateway.middleware import request_context
 from carrier_gateway.oem import oem_context
 from carrier_gateway.openapi import build_spec
 from carrier_gateway.ops_auth import OpsAuthenticator
+from carrier_gateway.proxy import trusted_forwarded_proto
 from carrier_gateway.radius.context import radius_context
 from carrier_gateway.routing import MAX_STREAM_BYTES, OPS_AUTHENTICATOR, Router, mount
 from carrier_gateway.serving import IN_FLIGHT, InFlight
@@ -52,7 +53,10 @@ def create_app(settings: Settings) -> web.Application:
     # lingering_time=0: a request refused from its headers (unauthenticated, too many
     # uploads...) is answered and its connection closed without reading the rest of its
     # body; aiohttp's default reads and discards up to 10 s more of it.
-    app = web.Application(middlewares=[request_context], client_max_size=settings.max_body_bytes,
+    # behind a TLS-terminating proxy the request's scheme may follow X-Forwarded-Proto, when
+    # a setting says every request comes through that proxy (carrier_gateway.proxy)
+    proxied = [trusted_forwarded_proto] if settings.trust_forwarded_proto else []
+    app = web.Application(middlewares=[*proxied, request_context], client_max_size=settings.max_body_bytes,
                           handler_args={"lingering_time": 0.0})
     app[SETTINGS] = settings
     app[MAX_STREAM_BYTES] = settings.max_job_bytes

@@ -66,6 +66,10 @@ class Settings:
     #: it listens on ``host``
     radius_auth_port: int | None = None
     radius_acct_port: int | None = None
+    #: every request comes through a reverse proxy that terminates TLS and sets
+    #: X-Forwarded-Proto itself: believe that header for the request's scheme (off: anyone
+    #: reaching the service directly could claim TLS)
+    trust_forwarded_proto: bool = False
 
     _ENV: ClassVar[dict[str, str]] = {
         "database_url": "CARRIER_DATABASE_URL",
@@ -96,6 +100,7 @@ class Settings:
         "log_level": "CARRIER_LOG_LEVEL",
         "radius_auth_port": "CARRIER_RADIUS_AUTH_PORT",
         "radius_acct_port": "CARRIER_RADIUS_ACCT_PORT",
+        "trust_forwarded_proto": "CARRIER_TRUST_FORWARDED_PROTO",
     }
 
     @classmethod

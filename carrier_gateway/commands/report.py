@@ -55,7 +55,9 @@ def write_atomically(path: Path, text: str) -> None:
               help="Write the report to this file (else to stdout).")
 @click.option("--section", type=click.Choice(SECTIONS), default=None,
               help="CSV only: the enterprise table (default) or the responsible-person roster table.")
-def report_inspection(fmt: str, output: Path | None, section: str | None) -> None:
+@click.option("--lang", type=click.Choice(("en", "zh")), default=None,
+              help="HTML only: the page's language, English (default) or Simplified Chinese.")
+def report_inspection(fmt: str, output: Path | None, section: str | None, lang: str | None) -> None:
     """Per enterprise: cards issued and by state, registrations verified / rejected by
     reason / pending / superseded, back-registrations against the deadline, ACTIVE cards
     without a VERIFIED registration (must be 0), the masked responsible-person roster,
@@ -63,10 +65,13 @@ def report_inspection(fmt: str, output: Path | None, section: str | None) -> Non
 
     JSON and HTML hold everything, roster included; CSV is one flat table per call
     (--section). Violations (an ACTIVE card without a VERIFIED registration) head the
-    JSON document, fill a red banner in HTML and a `violation` column in CSV.
+    JSON document, fill a red banner in HTML and a `violation` column in CSV. The HTML
+    page is in English, or in Simplified Chinese with --lang zh; JSON and CSV, for
+    programs, keep their English keys.
 
     Exit status: 0 no violation; 3 violations found (the report is still written in
     full, plus one warning line on stderr); 1 failure; 2 usage error."""
+    from carrier_gateway.console.i18n import report_language
     from carrier_gateway.db import describe
     from provisioning.reports.inspect import produce
 
@@ -74,6 +79,8 @@ def report_inspection(fmt: str, output: Path | None, section: str | None) -> Non
         check_options(fmt, section)
     except ReportOptionInvalid as exc:
         raise click.UsageError(exc.detail) from None
+    if lang is not None and fmt != "html":
+        raise click.UsageError("--lang applies to HTML only: JSON and CSV keep their English keys")
     if state().as_json and output is None and fmt != "json":
         raise click.UsageError("--json prints one JSON document: with --format csv or html, give --output")
     if output is not None and not output.resolve().parent.is_dir():
@@ -82,7 +89,8 @@ def report_inspection(fmt: str, output: Path | None, section: str | None) -> Non
 
     async def go(db: Database) -> tuple[InspectionReport, Rendered]:
         return await produce(db.snapshot, db.write, keys, who=cli_actor(), fmt=fmt, section=section,
-                             deadline=settings.policy().backfill_deadline, database=describe(db.url))
+                             deadline=settings.policy().backfill_deadline, database=describe(db.url),
+                             language=report_language(lang or "en"))
 
     report, rendered = run(go)
     violations = sum(v.count for v in report.violations)

@@ -22,7 +22,8 @@ from aiohttp.typedefs import Handler as AioHandler
 
 from carrier_gateway.appkeys import DB
 from carrier_gateway.console import i18n, permissions, sessions
-from carrier_gateway.console.forms import CSRF_FIELD, FormErrors, explain
+from carrier_gateway.console.errors import explain
+from carrier_gateway.console.forms import CSRF_FIELD, FormErrors
 from carrier_gateway.console.i18n import _
 from carrier_gateway.console.labels import label
 from carrier_gateway.console.pages import (
@@ -38,6 +39,7 @@ from carrier_gateway.console.pages import (
     ConsolePage,
     all_pages,
     render,
+    set_cookie,
 )
 from numbering.clock import CHINA
 from numbering.errors import DomainError
@@ -103,7 +105,7 @@ async def console_middleware(request: web.Request, handler: AioHandler) -> web.S
     except web.HTTPException as exc:
         if exc.status >= 400:
             response = refusal(request, exc.status, _("There is no page at this address.") if exc.status == 404
-                               else exc.reason)
+                               else _("This request is not accepted (HTTP %(status)s).", status=exc.status))
         else:
             _finish(request, exc)
             raise
@@ -119,8 +121,7 @@ def _finish(request: web.Request, response: web.StreamResponse) -> None:
     _secure_headers(request, response)
     token = request.get(PRE_TOKEN)
     if token:
-        response.set_cookie(PRE_COOKIE, token, path=PREFIX, httponly=True, samesite="Strict",
-                            secure=request.secure)
+        set_cookie(request, response, PRE_COOKIE, token)
 
 
 def _guard(page: ConsolePage) -> AioHandler:

@@ -21,7 +21,7 @@ def _one_bar(title: str, counts: dict[str, int], colours: dict[str, str]) -> Mar
     total = sum(counts.values())
     rows = [(_("total"), parts, total, f"{svg.fmt(total)}")] if total else []
     legend = [(label(k), c) for k, c in colours.items()]
-    return Markup(svg.stacked_bars(rows, title=title, legend=legend, width=900))
+    return Markup(svg.stacked_bars(rows, title=title, legend=legend, width=900, empty=_("(none yet)")))
 
 
 def cards_chart(by_state: dict[str, int]) -> Markup:
@@ -40,9 +40,10 @@ def utilisation_charts(segments: list[dict[str, Any]], pools: list[dict[str, Any
           s["total"], _("%(n)s of %(total)s allocated", n=svg.fmt(s["allocated"]), total=svg.fmt(s["total"])))
          for s in segments],
         title=_("Number segments"), legend=((_("assigned to cards"), "#1971c2"), (_("free in blocks"), "#a5d8ff"),
-                                            (_("quarantined"), "#f59f00")))
+                                            (_("quarantined"), "#f59f00")), empty=_("(none allocated)"))
     ips = svg.stacked_bars(
         [(f"{p['cidr']} ({p['apn']})", [(_("allocated"), int(p["allocated"]), "#2f9e44")], int(p["size"]),
           f"{p['allocated_percent']:.2f}%") for p in pools],
-        title=_("IP pools: allocated share"), legend=((_("allocated"), "#2f9e44"), (_("free"), "#f1f3f5")))
+        title=_("IP pools: allocated share"), legend=((_("allocated"), "#2f9e44"), (_("free"), "#f1f3f5")),
+        empty=_("(none allocated)"))
     return Markup(numbers + ips)

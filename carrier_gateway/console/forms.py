@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from carrier_gateway.console.errors import explain
 from carrier_gateway.console.i18n import _
 from numbering.errors import DomainError
 
@@ -71,28 +72,6 @@ def parse(model: type[M], form: Mapping[str, str], *, drop_empty: bool = True) -
         raise errors from None
 
 
-#: domain error codes -> what a person is told (the detail follows in English when no entry fits)
-_CODES = {
-    "CARD_NOT_FOUND": lambda: _("No card with this identifier."),
-    "CARD_STATE_CONFLICT": lambda: _("The card's current state does not allow this change."),
-    "CARD_INVALID": lambda: _("This value is not accepted for a card."),
-    "ENTERPRISE_NOT_FOUND": lambda: _("No enterprise with this id."),
-    "ENTERPRISE_EXISTS": lambda: _("An enterprise with this USCC is already recorded."),
-    "ENTERPRISE_INVALID": lambda: _("This value is not accepted for an enterprise."),
-    "USCC_INVALID": lambda: _("Not a valid Unified Social Credit Code."),
-    "PERSON_INVALID": lambda: _("This value is not accepted for a person."),
-    "EXHAUSTED": lambda: _("Not enough free numbers or addresses for this request."),
-    "KEY_NOT_FOUND": lambda: _("No such key."),
-    "KEY_REVOKED": lambda: _("This key is revoked or expired."),
-    "ORDER_INVALID": lambda: _("This order is not accepted."),
-    "ORDER_NOT_FOUND": lambda: _("No such order."),
-    "PURPOSE_REQUIRED": lambda: _("State the purpose of this read (8 to 300 characters)."),
-    "REGISTRATION_NOT_FOUND": lambda: _("No such registration."),
-    "NOT_FOUND": lambda: _("Not found."),
-    "CONCURRENT_CHANGE": lambda: _("Someone else changed this at the same time: reload and try again."),
-}
-
-
 def list_filters(model: type[M], query: Mapping[str, str]) -> tuple[M, dict[str, str]]:
     """A list page's filters from its query string: the valid model and no errors, or the
     model's defaults (the unfiltered list) and the errors to show beside the filter form."""
@@ -102,16 +81,11 @@ def list_filters(model: type[M], query: Mapping[str, str]) -> tuple[M, dict[str,
         return model(), bad.as_dict()
 
 
-def explain(exc: DomainError) -> str:
-    """A domain error in the reader's language, with the precise detail after it."""
-    told = _CODES.get(exc.code)
-    return f"{told()} ({exc.detail})" if told else exc.detail
-
-
 def from_domain(exc: DomainError, fields: tuple[str, ...]) -> FormErrors:
-    """A domain error shown next to its field when the form has one, else above the form."""
+    """A domain error shown next to its field when the form has one, else above the form
+    (naming the field it concerns)."""
     if exc.field and exc.field in fields:
-        return FormErrors(fields={exc.field: explain(exc)}, status=exc.status)
+        return FormErrors(fields={exc.field: explain(exc, beside_field=True)}, status=exc.status)
     return FormErrors(general=explain(exc), status=exc.status)
 
 

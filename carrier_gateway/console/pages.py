@@ -90,9 +90,22 @@ def redirect(request: web.Request, location: str, flash: str | None = None) -> w
     """303 to ``location``; ``flash`` is the one-line message the next page shows."""
     exc = web.HTTPSeeOther(location)
     if flash:
-        exc.set_cookie(FLASH_COOKIE, urllib.parse.quote(flash), path=PREFIX, httponly=True, samesite="Strict",
-                       secure=request.secure, max_age=60)
+        set_cookie(request, exc, FLASH_COOKIE, urllib.parse.quote(flash), max_age=60)
     return exc
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, *,
+               max_age: int | None = None) -> None:
+    """Every cookie of the console: for its pages only, never readable by a script, never sent
+    from another site, and Secure whenever the browser came over TLS (``request.secure``: TLS
+    to this process, or to a proxy trusted to say so, see carrier_gateway.proxy)."""
+    response.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Strict", secure=request.secure,
+                        max_age=max_age)
+
+
+def del_cookie(request: web.Request, response: web.StreamResponse, name: str) -> None:
+    """A console cookie ended, with the same attributes it was set with."""
+    response.del_cookie(name, path=PREFIX, httponly=True, samesite="Strict", secure=request.secure)
 
 
 def render(request: web.Request, template: str, context: dict[str, Any], *, status: int = 200) -> web.Response:
@@ -105,7 +118,7 @@ def render(request: web.Request, template: str, context: dict[str, Any], *, stat
             "html_lang": i18n.HTML_LANG[request.get(LANG, i18n.DEFAULT)]}
     response = aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status)
     if flash:
-        response.del_cookie(FLASH_COOKIE, path=PREFIX)
+        del_cookie(request, response, FLASH_COOKIE)
     return response
 
 

@@ -26,7 +26,7 @@ async def pool_usage(conn: AsyncConnection, pool_id: int | None = None) -> list[
         query = query.where(pools.c.id == pool_id)
     rows = (await conn.execute(query)).all()
     if pool_id is not None and not rows:
-        raise NotFound(f"no IP pool {pool_id}")
+        raise NotFound(f"no IP pool {pool_id}", params={"pool": pool_id})
     free: dict[int, int] = {}
     for pid, length, n in (await conn.execute(
         select(pool_free.c.pool_id, pool_free.c.prefixlen, func.count())

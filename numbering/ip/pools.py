@@ -82,7 +82,8 @@ async def allocate_prefix(conn: AsyncConnection, enterprise_id: int, prefix_leng
     candidates = (await conn.execute(query)).all()
     where = f" for APN {apn}" if apn else (f" {pool_id}" if pool_id is not None else "")
     if not candidates:
-        raise NotFound(f"no IP pool{where}")
+        named = {"apn": apn} if apn else ({"pool": pool_id} if pool_id is not None else {})
+        raise NotFound(f"no IP pool{where}", params=named)
     fitting = []
     for pool in candidates:
         length = prefix_length + (V4_OFFSET if pool.version == 4 else 0)

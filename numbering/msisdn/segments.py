@@ -74,7 +74,7 @@ async def add_segment(conn: AsyncConnection, first: int, last: int, label: str =
 async def _lock_segment(conn: AsyncConnection, segment_id: int) -> None:
     found = (await conn.execute(select(segments.c.id).where(segments.c.id == segment_id).with_for_update())).first()
     if found is None:
-        raise NotFound(f"no number segment {segment_id}")
+        raise NotFound(f"no number segment {segment_id}", params={"segment": segment_id})
 
 
 async def _best_fit(conn: AsyncConnection, count: int, segment_id: int | None) -> FreeRun | None:

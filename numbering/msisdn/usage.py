@@ -29,7 +29,7 @@ async def segment_usage(conn: AsyncConnection, segment_id: int | None = None) ->
         query = query.where(segments.c.id == segment_id)
     rows = (await conn.execute(query)).all()
     if segment_id is not None and not rows:
-        raise NotFound(f"no number segment {segment_id}")
+        raise NotFound(f"no number segment {segment_id}", params={"segment": segment_id})
     size = blocks.c.last - blocks.c.first + 1
     stock = await _sums(conn, select(segment_free.c.segment_id, func.sum(segment_free.c.size))
                         .group_by(segment_free.c.segment_id))

@@ -13,7 +13,7 @@ class IllegalTransition(Conflict):
     code = "CARD_STATE_CONFLICT"
 
     def __init__(self, detail: str, *, state: str) -> None:
-        super().__init__(detail, field="state")
+        super().__init__(detail, field="state", params={"state": state})
         self.state = state
 
 
@@ -25,7 +25,7 @@ class OrderNotFound(NotFound):
     code = "ORDER_NOT_FOUND"
 
     def __init__(self, order_id: int) -> None:
-        super().__init__(f"no card order with id {order_id}")
+        super().__init__(f"no card order with id {order_id}", params={"order": order_id})
 
 
 class OrderInvalid(Invalid):

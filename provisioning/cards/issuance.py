@@ -98,7 +98,7 @@ async def issue_next_chunk(conn: AsyncConnection, order_id: int, *, actor: str) 
     """Issue the order's next chunk in this transaction; returns the updated order."""
     order = await get_order(conn, order_id, for_update=True)
     if order.complete:
-        raise OrderComplete(f"order {order_id} is complete ({order.issued:,} cards)")
+        raise OrderComplete(f"order {order_id} is complete ({order.issued:,} cards)", params={"order": order_id})
     return await _issue(conn, order, actor=actor)
 
 

@@ -111,7 +111,7 @@ async def reopen_order(conn: AsyncConnection, order_id: int, *, actor: str) -> O
     OrderComplete when there is nothing left to issue."""
     order = await get_order(conn, order_id, for_update=True)
     if order.status == "COMPLETE":
-        raise OrderComplete(f"order {order_id} is complete ({order.issued:,} cards)")
+        raise OrderComplete(f"order {order_id} is complete ({order.issued:,} cards)", params={"order": order_id})
     if order.status == "STOPPED":
         await conn.execute(update(card_orders).where(card_orders.c.id == order_id)
                            .values(status="OPEN", stopped_reason=None))

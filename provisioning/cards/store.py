@@ -70,8 +70,8 @@ async def get_card(conn: AsyncConnection, *, iccid: str | None = None, msisdn: s
     card = await find_card(conn, iccid=iccid, msisdn=msisdn, imsi=imsi, enterprise_id=enterprise_id,
                            for_update=for_update)
     if card is None:
-        what = f"ICCID {iccid}" if iccid else (f"MSISDN {msisdn}" if msisdn else f"IMSI {imsi}")
-        raise CardNotFound(f"no card with {what}")
+        kind, value = ("ICCID", iccid) if iccid else (("MSISDN", msisdn) if msisdn else ("IMSI", imsi))
+        raise CardNotFound(f"no card with {kind} {value}", params={kind.lower(): value})
     return card
 
 

@@ -103,7 +103,8 @@ async def rotate_key(conn: AsyncConnection, keyring: Keyring, key_id: str, *, ac
     now = now or utcnow()
     old = await _row(conn, key_id, enterprise_id)
     if _status(old, now) in ("REVOKED", "EXPIRED"):
-        raise KeyRevoked(f"key {key_id} is {_status(old, now).lower()}; create a new key instead")
+        raise KeyRevoked(f"key {key_id} is {_status(old, now).lower()}; create a new key instead",
+                         params={"key": key_id})
     issued = await _insert_key(conn, keyring, old.enterprise_id, old.label)
     until = now + grace
     if old.expires_at is not None and old.expires_at < until:
@@ -119,7 +120,7 @@ async def revoke_key(conn: AsyncConnection, key_id: str, *, actor: str, enterpri
                      now: dt.datetime | None = None) -> KeyInfo:
     row = await _row(conn, key_id, enterprise_id)
     if row.revoked_at is not None:
-        raise KeyRevoked(f"key {key_id} is already revoked")
+        raise KeyRevoked(f"key {key_id} is already revoked", params={"key": key_id})
     await conn.execute(update(api_keys).where(api_keys.c.key_id == key_id).values(revoked_at=now or utcnow()))
     await record(conn, Event(actor, "key.revoked", "api_key", key_id, row.enterprise_id, {}))
     return (await list_keys(conn, row.enterprise_id, key_id=key_id))[0]

@@ -9,7 +9,7 @@ class EnterpriseNotFound(NotFound):
     code = "ENTERPRISE_NOT_FOUND"
 
     def __init__(self, enterprise_id: int) -> None:
-        super().__init__(f"no enterprise with id {enterprise_id}")
+        super().__init__(f"no enterprise with id {enterprise_id}", params={"enterprise": enterprise_id})
 
 
 class EnterpriseExists(Conflict):
@@ -48,7 +48,7 @@ class KeyNotFound(NotFound):
     code = "KEY_NOT_FOUND"
 
     def __init__(self, key_id: str) -> None:
-        super().__init__(f"no API key {key_id!r}")
+        super().__init__(f"no API key {key_id!r}", params={"key": key_id})
 
 
 class KeyRevoked(Conflict):

@@ -113,7 +113,8 @@ async def add_enterprise(
         raise EnterpriseInvalid("only an AGENT has an authorising OEM", field="authorized_by")
     taken = (await conn.execute(select(enterprises.c.id).where(enterprises.c.uscc == values["uscc"]))).scalar()
     if taken is not None:
-        raise EnterpriseExists(f"USCC {values['uscc']} is already enterprise {taken}", field="uscc")
+        raise EnterpriseExists(f"USCC {values['uscc']} is already enterprise {taken}", field="uscc",
+                               params={"enterprise": taken})
     values["apn"] = check_apn(apn) if apn else "pending"
     new_id = (await conn.execute(insert(enterprises).values(**values).returning(enterprises.c.id))).scalar_one()
     if not apn:

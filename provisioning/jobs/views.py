@@ -40,7 +40,7 @@ async def _row(conn: AsyncConnection, job_id: str, enterprise_id: int | None) ->
         query = query.where(jobs.c.enterprise_id == enterprise_id, jobs.c.status.not_in(UNANSWERED))
     row = (await conn.execute(query)).first()
     if row is None:
-        raise JobNotFound(f"no job {job_id[:40]}")
+        raise JobNotFound(f"no job {job_id[:40]}", params={"job": job_id[:40]})
     return row
 
 

@@ -28,7 +28,8 @@ async def registration_view(conn: AsyncConnection, keyring: Keyring, registratio
         query = query.where(r.c.enterprise_id == enterprise_id)
     row = (await conn.execute(query)).first()
     if row is None:
-        raise RegistrationNotFound(f"no registration {registration_id[:40]}")
+        raise RegistrationNotFound(f"no registration {registration_id[:40]}",
+                                   params={"registration": registration_id[:40]})
     subject = json.loads(keyring.decrypt(row.subject_enc, SUBJECT_CONTEXT))
     return {
         "registration_id": row.id,

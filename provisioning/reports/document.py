@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from provisioning.reports.data_use import DataUse
@@ -63,13 +64,24 @@ class EnterpriseReport:
 
 @dataclasses.dataclass(frozen=True)
 class Finding:
-    """A violation or a warning about one enterprise; ``iccids`` is a sample (not personal data)."""
+    """A violation or a warning about one enterprise; ``iccids`` is a sample (not personal data).
+
+    >>> Finding("X", 3, 2, "%(count)s card(s) of enterprise %(enterprise)s", {"count": 2, "enterprise": 3}).message
+    '2 card(s) of enterprise 3'
+    """
 
     code: str
     enterprise_id: int
     count: int
-    message: str
+    #: what was found, as written (marked for the message catalogue: the HTML page says it in
+    #: the reader's language), its ``%(name)s`` filled from ``values``
+    text: str
+    values: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     iccids: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return self.text % self.values
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "enterprise_id": self.enterprise_id, "count": self.count,

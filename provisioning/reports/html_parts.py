@@ -1,5 +1,6 @@
 """Small HTML building blocks for the report page. Every value from the database
-passes through ``cell``/``esc`` (html.escape, quotes included)."""
+passes through ``cell``/``esc`` (html.escape, quotes included); the page's own words are
+said in its language ``_`` (provisioning.reports.wording)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from html import escape
 from typing import Any
 
 from provisioning.reports.document import EnterpriseReport, Finding
+from provisioning.reports.wording import Language
 
 
 def esc(value: Any) -> str:
@@ -35,7 +37,7 @@ def cell(value: Any, *, tag: str = "td", css: str = "") -> str:
     return f"<{tag}{attr}>{esc(value)}</{tag}>"
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, css: str = "",
+def table(_: Language, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, css: str = "",
           row_css: Sequence[str] | None = None) -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
@@ -44,7 +46,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, css: str = "
         attr = f' class="{cls}"' if cls else ""
         body.append(f"<tr{attr}>" + "".join(cell(v) for v in row) + "</tr>")
     if not body:
-        body.append(f'<tr><td colspan="{len(headers)}">(none)</td></tr>')
+        nothing = _("(none)")
+        body.append(f'<tr><td colspan="{len(headers)}">{esc(nothing)}</td></tr>')
     cls = f' class="{css}"' if css else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -54,30 +57,35 @@ def section(anchor: str, title: str, *parts: str, note: str = "") -> str:
     return f'<section id="{anchor}"><h2>{esc(title)}</h2>{text}{"".join(parts)}</section>'
 
 
-def who(e: EnterpriseReport) -> str:
+def who(e: EnterpriseReport, _: Language) -> str:
     """'OEM', or 'AGENT of 3 某某汽车 (until 2027-01-01)'."""
     if e.kind != "AGENT":
         return e.kind
-    until = f" (until {e.authorized_until.isoformat()})" if e.authorized_until else ""
-    return f"AGENT of {e.authorized_by} {e.authorized_by_name or ''}".rstrip() + until
+    agent = _("AGENT of %(id)s %(name)s", id=e.authorized_by, name=e.authorized_by_name or "").rstrip()
+    if e.authorized_until is None:
+        return agent
+    return _("%(who)s (until %(date)s)", who=agent, date=e.authorized_until.isoformat())
 
 
 def label(e: EnterpriseReport) -> str:
     return f"{e.enterprise_id} {e.name}"
 
 
-def findings_list(findings: Sequence[Finding]) -> str:
+def findings_list(findings: Sequence[Finding], _: Language) -> str:
     items = []
     for f in findings:
-        sample = f" — e.g. {', '.join(f.iccids)}" if f.iccids else ""
-        items.append(f"<li><strong>{esc(f.code)}</strong>: {esc(f.message)}{esc(sample)}</li>")
+        said = _(f.text, **f.values)
+        if f.iccids:
+            said = _("%(finding)s — e.g. %(iccids)s", finding=said, iccids=", ".join(f.iccids))
+        items.append(f"<li><strong>{esc(f.code)}</strong>: {esc(said)}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def banner(violations: Sequence[Finding]) -> str:
+def banner(violations: Sequence[Finding], _: Language) -> str:
     if not violations:
-        return ('<div class="banner ok" role="status">No violations: every ACTIVE card has a VERIFIED '
-                "registration (clause 8).</div>")
+        ok = _("No violations: every ACTIVE card has a VERIFIED registration (clause 8).")
+        return f'<div class="banner ok" role="status">{esc(ok)}</div>'
     total = sum(v.count for v in violations)
-    return (f'<div class="banner violation" role="alert"><h2>VIOLATION: {total:,} ACTIVE card(s) without a '
-            f"VERIFIED registration</h2>{findings_list(violations)}</div>")
+    alarm = _("VIOLATION: %(total)s ACTIVE card(s) without a VERIFIED registration", total=f"{total:,}")
+    return (f'<div class="banner violation" role="alert"><h2>{esc(alarm)}</h2>'
+            f"{findings_list(violations, _)}</div>")

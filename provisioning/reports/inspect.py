@@ -14,6 +14,7 @@ from provisioning.privacy.keyring import Keyring
 from provisioning.reports.document import InspectionReport
 from provisioning.reports.inspection import gather
 from provisioning.reports.render import Rendered, render
+from provisioning.reports.wording import AS_WRITTEN, Language
 
 
 async def inspect(snapshot: UnitOfWork, keyring: Keyring, *, deadline: dt.date, database: str) -> InspectionReport:
@@ -30,12 +31,13 @@ async def record_inspection(conn: AsyncConnection, who: str, report: InspectionR
                               "warnings": len(report.warnings)}))
 
 
-async def produce(snapshot: UnitOfWork, write: UnitOfWork, keyring: Keyring, *, who: str, fmt: str, section: str,
-                  deadline: dt.date, database: str) -> tuple[InspectionReport, Rendered]:
-    """Gather, render and record one inspection report: what the ops API and the CLI
-    each do when asked for one."""
+async def produce(snapshot: UnitOfWork, write: UnitOfWork, keyring: Keyring, *, who: str, fmt: str,
+                  section: str | None, deadline: dt.date, database: str,
+                  language: Language = AS_WRITTEN) -> tuple[InspectionReport, Rendered]:
+    """Gather, render (an HTML page in ``language``) and record one inspection report: what
+    the ops API, the CLI and the console each do when asked for one."""
     report = await inspect(snapshot, keyring, deadline=deadline, database=database)
-    rendered = render(report, fmt, section)
+    rendered = render(report, fmt, section, language)
     async with write() as conn:
         await record_inspection(conn, who, report, rendered)
     return report, rendered

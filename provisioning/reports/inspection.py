@@ -31,6 +31,7 @@ from provisioning.reports.model import (
     NumberUse,
     Registrations,
 )
+from provisioning.reports.wording import N_
 
 
 async def _carrier(conn: AsyncConnection) -> dict[str, object]:
@@ -72,9 +73,9 @@ async def gather(conn: AsyncConnection, keyring: Keyring, *, deadline: dt.date, 
 
 def violations(sections: list[EnterpriseReport]) -> list[Finding]:
     return [Finding(ACTIVE_UNVERIFIED, s.enterprise_id, s.active_unverified,
-                    f"{s.active_unverified} ACTIVE card(s) of enterprise {s.enterprise_id} have no VERIFIED "
-                    "registration: service without a verified identity (clause 8)",
-                    tuple(s.active_unverified_sample))
+                    N_("%(count)s ACTIVE card(s) of enterprise %(enterprise)s have no VERIFIED registration: "
+                       "service without a verified identity (clause 8)"),
+                    {"count": s.active_unverified, "enterprise": s.enterprise_id}, tuple(s.active_unverified_sample))
             for s in sections if s.active_unverified]
 
 
@@ -84,11 +85,12 @@ def warnings(sections: list[EnterpriseReport], deadline: dt.date) -> list[Findin
         overdue = s.backfill.get("overdue", 0)
         if overdue:
             out.append(Finding(BACKFILL_OVERDUE, s.enterprise_id, overdue,
-                               f"{overdue} flagged card(s) of enterprise {s.enterprise_id} still lack a verified "
-                               f"back-registration after the deadline {deadline.isoformat()} (clause 9)"))
+                               N_("%(count)s flagged card(s) of enterprise %(enterprise)s still lack a verified "
+                                  "back-registration after the deadline %(deadline)s (clause 9)"),
+                               {"count": overdue, "enterprise": s.enterprise_id, "deadline": deadline.isoformat()}))
         vacant = [r.role for r in s.roster.roles if not r.serving]
         if vacant:
             out.append(Finding(PERSON_MISSING, s.enterprise_id, len(vacant),
-                               f"enterprise {s.enterprise_id} has no responsible person for "
-                               f"{', '.join(vacant)} (clause 10)"))
+                               N_("enterprise %(enterprise)s has no responsible person for %(roles)s (clause 10)"),
+                               {"enterprise": s.enterprise_id, "roles": ", ".join(vacant)}))
     return out

@@ -12,6 +12,7 @@ from numbering.errors import Invalid
 from provisioning.reports.document import InspectionReport
 from provisioning.reports.html_page import html_page
 from provisioning.reports.render_text import enterprises_csv, render_json, roster_csv
+from provisioning.reports.wording import AS_WRITTEN, Language
 
 FORMATS = ("json", "csv", "html")
 #: CSV is one flat table: the enterprise rows (default) or the responsible-person roster
@@ -49,12 +50,13 @@ def check_options(fmt: str, section: str | None) -> str:
     return section
 
 
-def render(report: InspectionReport, fmt: str, section: str | None = None) -> Rendered:
+def render(report: InspectionReport, fmt: str, section: str | None = None, language: Language = AS_WRITTEN) -> Rendered:
+    """The report as ``fmt``; HTML is for people, in ``language`` (JSON and CSV, for programs, are as written)."""
     section = check_options(fmt, section)
     stamp = report.meta.generated_at.strftime("%Y%m%dT%H%M%SZ")
     if fmt == "json":
         return Rendered(render_json(report), fmt, section, f"inspection-{stamp}.json")
     if fmt == "html":
-        return Rendered(html_page(report), fmt, section, f"inspection-{stamp}.html")
+        return Rendered(html_page(report, language), fmt, section, f"inspection-{stamp}.html")
     text = roster_csv(report) if section == "roster" else enterprises_csv(report)
     return Rendered(text, fmt, section, f"inspection-{stamp}-{section}.csv")

@@ -67,9 +67,9 @@ Part = tuple[str, int, str]  # legend name, value, colour
 
 
 def stacked_bars(rows: Sequence[tuple[str, Sequence[Part], int, str]], *, title: str,
-                 legend: Sequence[tuple[str, str]], width: int = 900) -> str:
+                 legend: Sequence[tuple[str, str]], width: int = 900, empty: str = "(none allocated)") -> str:
     """One horizontal bar per row (label, parts, total, caption): the parts side by
-    side as shares of the row's total, the caption after the bar."""
+    side as shares of the row's total, the caption after the bar; ``empty`` without rows."""
     label_w, caption_w, row_h = 220, 230, 24
     full = width - label_w - caption_w
     body = [_text(0, 14, title, weight="bold")]
@@ -90,5 +90,5 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[Part], int, str]], *, title:
             x += w
         body.append(_text(label_w + full + 6, y + 13, caption))
     if not rows:
-        body.append(_text(label_w, 58, "(none allocated)"))
+        body.append(_text(label_w, 58, empty))
     return _svg(width, 52 + max(len(rows), 1) * row_h, title, body, "bars")

@@ -7,19 +7,28 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from aiohttp import TCPConnector
 from aiohttp.test_utils import TestClient, TestServer
 
 from carrier_gateway.app import create_app
 from carrier_gateway.settings import Settings
+from tests.support.tls import Tls
 
 #: a guard, not a measure: how long a process may take to become ready before a test fails
 READY_GUARD_SECONDS = 60.0
 
 
 @contextlib.asynccontextmanager
-async def app_client(db_url: str, **settings: Any) -> AsyncIterator[TestClient]:
+async def app_client(db_url: str, *, tls: Tls | None = None, **settings: Any) -> AsyncIterator[TestClient]:
+    """A client of the app; with ``tls``, the app is served over HTTPS and the client trusts its certificate."""
     app = create_app(Settings.load(environ={}, database_url=db_url, **settings))
-    async with TestClient(TestServer(app)) as client:
+    server = TestServer(app)
+    if tls is None:
+        async with TestClient(server) as client:
+            yield client
+        return
+    await server.start_server(ssl=tls.server)
+    async with TestClient(server, connector=TCPConnector(ssl=tls.client)) as client:
         yield client
 
 

@@ -43,3 +43,8 @@ def test_bounds_below_one_are_refused_naming_the_variable(var: str, value: str) 
     with pytest.raises(SettingsError) as err:
         Settings.load(environ={var: value})
     assert var in str(err.value)
+
+
+def test_x_forwarded_proto_is_believed_only_when_the_environment_says_so() -> None:
+    assert Settings.load(environ={}).trust_forwarded_proto is False
+    assert Settings.load(environ={"CARRIER_TRUST_FORWARDED_PROTO": "yes"}).trust_forwarded_proto is True

@@ -1,5 +1,6 @@
 """The audit trail, filtered and paged, with a button that checks the hash chain; the
-regulator's inspection report shown in the page (produced and recorded as on the API)."""
+regulator's inspection report shown in the page, in the console's language (produced and
+recorded as on the API)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from markupsafe import Markup
 
 from carrier_gateway.api.ops_audit import AuditPageQuery
 from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
+from carrier_gateway.console import i18n
 from carrier_gateway.console.forms import list_filters
-from carrier_gateway.console.pages import page, render, session_of
+from carrier_gateway.console.pages import LANG, page, render, session_of
 from carrier_gateway.db import describe
 from provisioning.audit import query
 from provisioning.audit.trail import verify
@@ -54,6 +56,6 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     report, rendered = await produce(db.snapshot, db.write, request.config_dict[KEYRING],
                                      who=session_of(request).actor, fmt="html", section="enterprises",
                                      deadline=request.config_dict[SETTINGS].policy().backfill_deadline,
-                                     database=describe(db.url))
+                                     database=describe(db.url), language=i18n.report_language(request[LANG]))
     return render(request, "report.html", {"body": _body(rendered.text),
                                            "violations": sum(v.count for v in report.violations)})

@@ -11,11 +11,13 @@ from carrier_gateway.console.pages import (
     PREFIX,
     SESSION,
     SESSION_COOKIE,
+    del_cookie,
     form_of,
     local_path,
     page,
     redirect,
     render,
+    set_cookie,
 )
 
 
@@ -39,9 +41,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         error = _("Enter your token.") if not token.strip() else _("This token is unknown or revoked.")
         return render(request, "login.html", {"next": target, "errors": {"token": error}}, status=401)
     done = redirect(request, target, _("Signed in as %(role)s.", role=opened.session.role))
-    # the session cookie: never readable by a script, never sent from another site
-    done.set_cookie(SESSION_COOKIE, opened.cookie, path=PREFIX, httponly=True, samesite="Strict",
-                    secure=request.secure)
+    set_cookie(request, done, SESSION_COOKIE, opened.cookie)
     raise done
 
 
@@ -52,7 +52,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
         async with request.config_dict[DB].write() as conn:
             await sessions.sign_out(conn, session)
     done = redirect(request, PREFIX + "/login", _("Signed out."))
-    done.del_cookie(SESSION_COOKIE, path=PREFIX)
+    del_cookie(request, done, SESSION_COOKIE)
     raise done
 
 
@@ -60,6 +60,5 @@ async def logout(request: web.Request) -> web.StreamResponse:
 async def switch_language(request: web.Request) -> web.StreamResponse:
     """Remembered for a year in a cookie (a preference, not a secret)."""
     done = web.HTTPSeeOther(local_path(request.query.get("next")))
-    done.set_cookie(i18n.LANG_COOKIE, request.match_info["lang"], path=PREFIX, max_age=365 * 86400,
-                    samesite="Strict", httponly=True, secure=request.secure)
+    set_cookie(request, done, i18n.LANG_COOKIE, request.match_info["lang"], max_age=365 * 86400)
     raise done

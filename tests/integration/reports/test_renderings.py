@@ -1,5 +1,6 @@
 """CSV and HTML renderings through the CLI: CSV parses and agrees with JSON, the HTML page
-is self-contained, escaped and masked, and a violation is loud in every format."""
+is self-contained, escaped and masked, in English or (--lang zh) Chinese, and a violation is
+loud in every format."""
 
 from __future__ import annotations
 
@@ -74,6 +75,24 @@ async def test_html_is_self_contained_escaped_masked_with_charts(db_url: str, wo
     assert "王**" in page and "赵*" in page
     for colour in svg.FUNNEL_COLOURS:
         assert f'fill="{colour}"' in page
+
+
+async def test_html_is_english_by_default_and_chinese_with_lang_zh(db_url: str, world: World, tmp_path: Path) -> None:
+    pages = {}
+    for lang, chosen in (("en", ()), ("zh", ("--lang", "zh"))):
+        out = tmp_path / f"report-{lang}.html"
+        written = await cli(db_url, "--format", "html", "--output", str(out), *chosen)
+        assert written.code == 0, written.err
+        pages[lang] = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in pages["en"] and "<h2>Registration funnel</h2>" in pages["en"]
+    assert "登记漏斗" not in pages["en"] and "<title>Inspection report " in pages["en"]
+    assert '<html lang="zh-Hans">' in pages["zh"] and "<h2>登记漏斗</h2>" in pages["zh"]
+    assert "Registration funnel" not in pages["zh"] and "<title>检查报告 " in pages["zh"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["zh"] and HOSTILE not in pages["zh"]  # escaped alike
+    for clear in world.personal:
+        assert clear not in pages["zh"]
+    refused = await cli(db_url, "--format", "json", "--lang", "zh")
+    assert refused.code == 2 and "--lang applies to HTML only" in refused.err
 
 
 async def _force_violation(db: Database, master_key: Keyring) -> tuple[int, str]:
