@@ -58,6 +58,8 @@ class Call:
     body: Any = None
     query: Any = None
     raw_body: bytes = b""
+    #: SHA-256 (hex) of the body as received (the signature covered it)
+    body_sha256: str = ""
     #: for streamed endpoints: the received body, spooled (read it line by line)
     stream: IO[bytes] | None = None
     #: for an endpoint that claims the nonce itself (``Endpoint.claims_nonce``): the
@@ -193,7 +195,7 @@ def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRespo
             if admission is not None:
                 principal = await admission.confirm(digest, claim_nonce=not ep.claims_nonce)
                 request[PRINCIPAL] = principal
-            call = Call(principal=principal, raw_body=raw, stream=stream,
+            call = Call(principal=principal, raw_body=raw, body_sha256=digest, stream=stream,
                         nonce=admission.nonce if admission is not None and ep.claims_nonce else None)
             return await _validated(ep, request, call)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from aiohttp import web
@@ -56,7 +55,7 @@ async def push_registration(request: web.Request, call: Call) -> web.Response:
     if key is not None and not _IDEMPOTENCY_KEY.match(key):
         raise SchemaInvalid("Idempotency-Key must be 1 to 128 printable ASCII characters")
     item = Incoming(_enterprise(call), call.body, idempotency_key=key,
-                    request_hash=hashlib.sha256(call.raw_body).hexdigest())
+                    request_hash=call.body_sha256)
     registration_id, created = await request.app[ACCEPTOR].submit((item, call.nonce))
     request.app[WORKERS].wake(VERIFY)
     headers = None if created else {"Idempotent-Replayed": "true"}

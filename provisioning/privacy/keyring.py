@@ -55,6 +55,8 @@ class Keyring:
     path: Path | None = None
     _mtime: float = 0.0
     _checked: float = 0.0
+    #: key id -> its AES-GCM cipher, made once (making one costs more than sealing a field)
+    _ciphers: dict[str, AESGCM] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     _RECHECK_SECONDS = 5.0
 
@@ -75,6 +77,7 @@ class Keyring:
             if fresh.index_key != self.index_key:
                 raise KeyringError(f"the index key in {self.path} changed; blind indexes would no longer match")
             self.keys, self._mtime = fresh.keys, fresh._mtime
+            self._ciphers = {}
 
     @property
     def active_id(self) -> str:
@@ -87,7 +90,7 @@ class Keyring:
         self.refresh()
         kid = self.active_id
         nonce = secrets.token_bytes(12)
-        sealed = AESGCM(self.keys[kid]).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+        sealed = self._cipher(kid, self.keys[kid]).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
         return f"{kid}{_SEP}{_b64(nonce + sealed)}"
 
     def decrypt(self, value: str, context: str) -> str:
@@ -100,9 +103,15 @@ class Keyring:
             raise KeyringError(f"value sealed with key {kid!r}, which this keyring does not hold")
         raw = _unb64(body)
         try:
-            return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode("utf-8")
+            return self._cipher(kid, key).decrypt(raw[:12], raw[12:], context.encode()).decode("utf-8")
         except InvalidTag:
             raise KeyringError(f"a {context} value failed authentication (tampered or wrong key)") from None
+
+    def _cipher(self, kid: str, key: bytes) -> AESGCM:
+        cipher = self._ciphers.get(kid)
+        if cipher is None:
+            cipher = self._ciphers[kid] = AESGCM(key)
+        return cipher
 
     def encrypt_json(self, obj: Any, context: str) -> str:
         return self.encrypt(json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True), context)
