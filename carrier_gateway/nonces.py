@@ -61,7 +61,7 @@ async def claim_nonces(conn: AsyncConnection, claims: Sequence[NonceClaim]) -> l
             seen.add(pair)
             rows.append({"key_id": claim.key_id, "nonce": claim.nonce, "expires_at": claim.expires_at})
     rows.sort(key=lambda row: (row["key_id"], row["nonce"]))  # one lock order for every writer
-    stmt = insert_ignoring_conflicts(conn, oem_nonces).returning(oem_nonces.c.key_id, oem_nonces.c.nonce)
+    stmt = insert_ignoring_conflicts(conn, oem_nonces, "key_id", "nonce")
     inserted = {(r.key_id, r.nonce) for r in await conn.execute(stmt, rows)}
     return [is_first and (c.key_id, c.nonce) in inserted for c, is_first in zip(claims, first, strict=True)]
 

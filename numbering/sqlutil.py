@@ -15,12 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.errors import Conflict
 
+_BUILT: dict[tuple[str, Table, tuple[str, ...]], Any] = {}
 
-def insert_ignoring_conflicts(conn: AsyncConnection, table: Table) -> Any:
+
+def insert_ignoring_conflicts(conn: AsyncConnection, table: Table, *returning: str) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect (add .values() or
-    pass rows to execute; .returning() names the rows actually inserted)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
+    pass rows to execute), RETURNING the named columns of the rows actually inserted.
+
+    Built once per dialect, table and columns: executing the same statement object
+    again skips building it and SQLAlchemy finds it compiled by its cache key."""
+    key = (conn.dialect.name, table, returning)
+    stmt = _BUILT.get(key)
+    if stmt is None:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(table).on_conflict_do_nothing()
+        if returning:
+            stmt = stmt.returning(*(table.c[name] for name in returning))
+        _BUILT[key] = stmt
+    return stmt
 
 
 async def insert_ignore(conn: AsyncConnection, table: Table, **values: Any) -> None:

@@ -21,6 +21,7 @@ from numbering.sqlutil import insert_ignoring_conflicts
 from provisioning.documents.dispatch import identity_key
 from provisioning.documents.errors import DocumentError
 from provisioning.privacy.keyring import Keyring
+from provisioning.registrations import recent
 from provisioning.registrations.ids import new_id
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.tables import idempotency_keys, registrations
@@ -79,6 +80,8 @@ def build_row(keyring: Keyring, item: Incoming, now_s: int, registration_id: str
     record = item.record
     canonical = record.model_dump_json()
     owner = owner_key(record)
+    sealed = keyring.encrypt(record.subject.model_dump_json(), SUBJECT_CONTEXT)
+    recent.keep(sealed, record.subject)
     return {
         "id": registration_id or new_id("r"),
         "enterprise_id": item.enterprise_id,
@@ -86,7 +89,7 @@ def build_row(keyring: Keyring, item: Incoming, now_s: int, registration_id: str
         "stage": record.stage,
         "subject_type": record.subject.type,
         "id_type": record.subject.id_type,
-        "subject_enc": keyring.encrypt(record.subject.model_dump_json(), SUBJECT_CONTEXT),
+        "subject_enc": sealed,
         "doc_index": keyring.blind_index("owner", owner) if owner else None,
         "natural_key": keyring.keyed_digest("registration", f"{item.enterprise_id}\n{canonical}"),
         "vin": record.vin.strip().upper()[:17],
@@ -183,7 +186,7 @@ async def _write_records(conn: AsyncConnection, items: Sequence[Incoming], rows:
         first_of.setdefault((rows[i]["enterprise_id"], rows[i]["natural_key"]), i)
     inserted: set[str] = set()
     if first_of:
-        stmt = insert_ignoring_conflicts(conn, registrations).returning(registrations.c.id)
+        stmt = insert_ignoring_conflicts(conn, registrations, "id")
         # in key order: two transactions inserting the same records wait on each other in one order, not in a circle
         ordered = [rows[first_of[key]] for key in sorted(first_of, key=str)]
         inserted = {r.id for r in await conn.execute(stmt, ordered)}
@@ -200,8 +203,7 @@ async def _claim_keys(conn: AsyncConnection, claims: dict[KeyPair, tuple[str, st
     transaction got (a key already there, or claimed concurrently, is not returned)."""
     if not claims:
         return set()
-    stmt = insert_ignoring_conflicts(conn, idempotency_keys).returning(idempotency_keys.c.enterprise_id,
-                                                                       idempotency_keys.c.key)
+    stmt = insert_ignoring_conflicts(conn, idempotency_keys, "enterprise_id", "key")
     rows = [{"enterprise_id": e, "key": k, "request_hash": h, "registration_id": rid}
             for (e, k), (h, rid) in sorted(claims.items())]  # in key order, as the records are
     return {(r.enterprise_id, r.key) for r in await conn.execute(stmt, rows)}
