@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
@@ -47,6 +49,47 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+    # On SQLite each value would pass through two processors, ours above and the
+    # DATETIME type's (which formats and parses the text). Verification binds and reads
+    # several timestamps per record, so SQLite gets one processor each way that does
+    # both: the same text stored ("YYYY-MM-DD HH:MM:SS.ffffff", UTC), the same aware
+    # datetime read back. A batch binds one ``now`` for every row: the last value's
+    # text is reused for the same object.
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        utc = dt.UTC
+        last: tuple[Any, Any] = (None, None)
+
+        def process(value: dt.datetime | None) -> str | None:
+            nonlocal last
+            if value is None:
+                return None
+            seen, text = last
+            if value is seen:
+                return text  # type: ignore[no-any-return]
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            text = value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            last = (value, text)
+            return text
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        utc, parse = dt.UTC, dt.datetime.fromisoformat
+
+        def process(value: str | None) -> dt.datetime | None:
+            if value is None:
+                return None
+            parsed = parse(value)
+            return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else parsed.astimezone(utc)
+
+        return process
 
 
 def utcnow() -> dt.datetime:

@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.sqlutil import chunked
 from provisioning.cards.states import CardState, can_transition, explain_transition
-from provisioning.cards.store import Card, card_from_row
+from provisioning.cards.store import Card
 from provisioning.cards.tables import card_history, cards
 
 _LIVE = text("cards.state != 'TERMINATED'")
+#: the columns of a Card, in its fields' order: a row is the Card's arguments as it stands
+_CARD_COLUMNS = tuple(cards.c[field.name] for field in dataclasses.fields(Card))
 
 
 def is_iccid_ref(ref: str) -> bool:
@@ -42,16 +44,17 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
         (iccids if is_iccid_ref(ref) else msisdns).add(ref)
     found: dict[tuple[int, str], Card] = {}
     for enterprise_id, (iccids, msisdns) in by_enterprise.items():
-        queries = [select(cards).where(cards.c.enterprise_id == enterprise_id, cards.c.iccid.in_(part))
+        queries = [select(*_CARD_COLUMNS).where(cards.c.enterprise_id == enterprise_id, cards.c.iccid.in_(part))
                    for part in chunked(sorted(iccids))]
         # the literal state matches the partial unique index on live MSISDNs
-        queries += [select(cards).where(cards.c.msisdn.in_(part), _LIVE, cards.c.enterprise_id == enterprise_id)
+        queries += [select(*_CARD_COLUMNS).where(cards.c.msisdn.in_(part), _LIVE,
+                                                 cards.c.enterprise_id == enterprise_id)
                     for part in chunked(sorted(msisdns))]
         for query in queries:
             if for_update:  # in one order, so two lockers of the same cards never wait in a circle
                 query = query.order_by(cards.c.iccid).with_for_update()
             for row in await conn.execute(query):
-                card = card_from_row(row)
+                card = Card(*row)
                 found[(enterprise_id, card.iccid)] = card
                 if card.state != CardState.TERMINATED:
                     found[(enterprise_id, card.msisdn)] = card

@@ -42,7 +42,7 @@ class Claimed:
 
     @classmethod
     def of(cls, row: Row[Any]) -> Claimed:
-        return cls(**row._mapping)
+        return cls(*row)  # the claim returns exactly these columns, in this order
 
 
 _CLAIM_COLUMNS = tuple(r.c[field.name] for field in dataclasses.fields(Claimed))
