@@ -17,8 +17,8 @@ database is a fresh SQLite file prepared like bench/registrations.py (one OEM, c
 one valid record per card). ``--profile PHASE`` runs cProfile over that phase and
 prints the top functions by own time (tottime).
 
-    python bench/verify_steps.py [--batches 10] [--batch-size 1000] [--rounds 3]
-                                 [--webhooks] [--profile accept|verify|schema] [--top 40]
+    python bench/verify_steps.py [--batches 10] [--batch-size 1000] [--rounds 3] [--freeze]
+                                 [--webhooks] [--profile accept|verify|schema] [--top 40] [--sort tottime]
 """
 
 from __future__ import annotations
@@ -159,6 +159,9 @@ async def one_round(args: argparse.Namespace, clock: Clock, profiler: cProfile.P
     with tempfile.TemporaryDirectory(prefix="verifysteps") as tmp:
         url, keyring, recs = await prepared(Path(tmp), n, args.webhooks)
         bodies = [orjson.dumps({"records": recs[i:i + args.batch_size]}) for i in range(0, n, args.batch_size)]
+        del recs
+        if args.freeze:
+            gc.freeze()
         db = Database(url)
         verifier = verify.Verifier(write=db.write, keyring=keyring, authority=SandboxAuthority(),
                                    linger_seconds=0.0)
@@ -252,6 +255,9 @@ def main() -> None:
     parser.add_argument("--profile", choices=("schema", "accept", "verify"),
                         help="cProfile this phase (one round) and print the top functions by tottime")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--freeze", action="store_true",
+                        help="gc.freeze() once the data is prepared (as a server could after start-up): the "
+                             "collector then no longer walks the long-lived heap")
     parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime, cumulative...)")
     args = parser.parse_args()
     if args.profile:
