@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import UpdateBase
 
 from numbering.sqlutil import chunked
 from provisioning.cards.states import CardState, can_transition, explain_transition
@@ -134,8 +135,19 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     missing = [name for name in fixed if compiled.binds[name].required]
     if missing:
         raise KeyError(f"the rows give no value for {', '.join(missing)}")
-    plan = [(name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
-    fixed = {name: process(fixed[name]) if process else fixed[name] for name, process in plan if name in fixed}
-    params = [tuple(fixed[name] if name in fixed else process(row[name]) if process else row[name]
-                    for name, process in plan) for row in rows]
+    processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    fixed = {name: process(fixed[name]) if process else fixed[name]
+             for name, process in zip(names, processors, strict=True) if name in fixed}
+    process_at = [(i, process) for i, (name, process) in enumerate(zip(names, processors, strict=True))
+                  if process is not None and name not in fixed]
+    take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    params: list[tuple[Any, ...]] = []
+    for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
+        values = take({**fixed, **row} if fixed else row)
+        if process_at:
+            changed = list(values)
+            for i, process in process_at:
+                changed[i] = process(changed[i])
+            values = tuple(changed)
+        params.append(values)
     await conn.exec_driver_sql(compiled.string, params)
