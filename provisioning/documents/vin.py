@@ -91,9 +91,13 @@ def validate(number: str) -> str:
     return number
 
 
+#: each allowed character's code to its transliterated value (bytes.translate: one C call per VIN)
+_VALUES = bytes(TRANSLITERATION.get(chr(code), 0) for code in range(256))
+
+
 def _check_digit(number: str) -> str:
     """:func:`calc_check_digit` of a compact 17-character VIN of allowed characters."""
-    remainder = sum(map(operator.mul, map(TRANSLITERATION.__getitem__, number), WEIGHTS)) % 11
+    remainder = sum(map(operator.mul, number.encode("ascii").translate(_VALUES), WEIGHTS)) % 11
     return "X" if remainder == 10 else str(remainder)
 
 
