@@ -104,7 +104,8 @@ async def write_drafts(conn: AsyncConnection, drafts: Sequence[Draft], *, actor:
     if not changed:
         return 0
     names = {k: f"v_{k}" for k in changed[0].values}  # every draft's values have these keys, in this order
-    stmt = update(cards).where(cards.c.iccid == bindparam("b_iccid")).values({k: bindparam(v) for k, v in names.items()})
+    stmt = (update(cards).where(cards.c.iccid == bindparam("b_iccid"))
+            .values({k: bindparam(v) for k, v in names.items()}))
     await executemany(conn, stmt, [dict(zip(names.values(), d.values.values(), strict=True), b_iccid=d.card.iccid)
                                    for d in changed])
     history = [{"iccid": d.card.iccid, "enterprise_id": d.card.enterprise_id, "from_state": a, "to_state": b,
