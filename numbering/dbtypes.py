@@ -1,13 +1,17 @@
-"""Column types and conventions shared by every package's tables."""
+"""Column types and conventions shared by every package's tables, and ``executemany``:
+many rows written through those types without SQLAlchemy's work per row (SQLite)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -94,3 +98,45 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``conn.execute(stmt, rows)`` for an INSERT or UPDATE without RETURNING (every row
+    with the same keys), without SQLAlchemy's work per row on SQLite.
+
+    For each row of an executemany SQLAlchemy builds the statement's whole parameter
+    set and runs each value's type processing in Python: ~3 us a row of 7 values here,
+    more than SQLite takes to write the row. On SQLite the statement is compiled once
+    for the call (the same SQL SQLAlchemy runs) and the rows go to the driver as tuples,
+    a value through its type's bind processor only where the type has one (timestamps).
+    A parameter the rows lack (a column default SQLAlchemy would fill in) is a KeyError,
+    never a silently different write. Other backends run ``conn.execute``."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        await conn.execute(stmt, list(rows))
+        return
+    dialect, keys = conn.dialect, rows[0].keys()
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+    names = compiled.positiontup or []
+    # a value the statement holds itself (``.values(failures=0)``) is the same in every row
+    fixed = {name: compiled.binds[name].effective_value for name in names if name not in keys}
+    missing = [name for name in fixed if compiled.binds[name].required]
+    if missing:
+        raise KeyError(f"the rows give no value for {', '.join(missing)}")
+    processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    fixed = {name: process(fixed[name]) if process else fixed[name]
+             for name, process in zip(names, processors, strict=True) if name in fixed}
+    process_at = [(i, process) for i, (name, process) in enumerate(zip(names, processors, strict=True))
+                  if process is not None and name not in fixed]
+    take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    params: list[tuple[Any, ...]] = []
+    for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
+        values = take({**fixed, **row} if fixed else row)
+        if process_at:
+            changed = list(values)
+            for i, process in process_at:
+                changed[i] = process(changed[i])
+            values = tuple(changed)
+        params.append(values)
+    await conn.exec_driver_sql(compiled.string, params)

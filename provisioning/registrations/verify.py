@@ -21,10 +21,10 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.clock import CHINA
-from numbering.dbtypes import utcnow
+from numbering.dbtypes import executemany, utcnow
 from numbering.sqlutil import UnitOfWork, lock_names
 from provisioning.audit.trail import Event, record
-from provisioning.cards.bulk import Draft, executemany, load_cards, write_drafts
+from provisioning.cards.bulk import Draft, load_cards, write_drafts
 from provisioning.cards.events import suspended_event
 from provisioning.cards.states import SuspensionCause
 from provisioning.outbox.queue import enqueue_many
