@@ -1,11 +1,17 @@
-"""Column types and conventions shared by every package's tables."""
+"""Column types and conventions shared by every package's tables, and ``executemany``:
+many rows written through those types without SQLAlchemy's work per row (SQLite)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -48,6 +54,89 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
+    # On SQLite each value would pass through two processors, ours above and the
+    # DATETIME type's (which formats and parses the text). Verification binds and reads
+    # several timestamps per record, so SQLite gets one processor each way that does
+    # both: the same text stored ("YYYY-MM-DD HH:MM:SS.ffffff", UTC), the same aware
+    # datetime read back. A batch binds one ``now`` for every row: the last value's
+    # text is reused for the same object.
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        utc = dt.UTC
+        last: tuple[Any, Any] = (None, None)
+
+        def process(value: dt.datetime | None) -> str | None:
+            nonlocal last
+            if value is None:
+                return None
+            seen, text = last
+            if value is seen:
+                return text  # type: ignore[no-any-return]
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            text = value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            last = (value, text)
+            return text
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        utc, parse = dt.UTC, dt.datetime.fromisoformat
+
+        def process(value: str | None) -> dt.datetime | None:
+            if value is None:
+                return None
+            parsed = parse(value)
+            return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else parsed.astimezone(utc)
+
+        return process
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``conn.execute(stmt, rows)`` for an INSERT or UPDATE without RETURNING (every row
+    with the same keys), without SQLAlchemy's work per row on SQLite.
+
+    For each row of an executemany SQLAlchemy builds the statement's whole parameter
+    set and runs each value's type processing in Python: ~3 us a row of 7 values here,
+    more than SQLite takes to write the row. On SQLite the statement is compiled once
+    for the call (the same SQL SQLAlchemy runs) and the rows go to the driver as tuples,
+    a value through its type's bind processor only where the type has one (timestamps).
+    A parameter the rows lack (a column default SQLAlchemy would fill in) is a KeyError,
+    never a silently different write. Other backends run ``conn.execute``."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        await conn.execute(stmt, list(rows))
+        return
+    dialect, keys = conn.dialect, rows[0].keys()
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+    names = compiled.positiontup or []
+    # a value the statement holds itself (``.values(failures=0)``) is the same in every row
+    fixed = {name: compiled.binds[name].effective_value for name in names if name not in keys}
+    missing = [name for name in fixed if compiled.binds[name].required]
+    if missing:
+        raise KeyError(f"the rows give no value for {', '.join(missing)}")
+    processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    fixed = {name: process(fixed[name]) if process else fixed[name]
+             for name, process in zip(names, processors, strict=True) if name in fixed}
+    process_at = [(i, process) for i, (name, process) in enumerate(zip(names, processors, strict=True))
+                  if process is not None and name not in fixed]
+    take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    params: list[tuple[Any, ...]] = []
+    for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
+        values = take({**fixed, **row} if fixed else row)
+        if process_at:
+            changed = list(values)
+            for i, process in process_at:
+                changed[i] = process(changed[i])
+            values = tuple(changed)
+        params.append(values)
+    await conn.exec_driver_sql(compiled.string, params)

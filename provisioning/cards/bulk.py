@@ -16,12 +16,15 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.dbtypes import executemany
 from numbering.sqlutil import chunked
 from provisioning.cards.states import CardState, can_transition, explain_transition
-from provisioning.cards.store import Card, card_from_row
+from provisioning.cards.store import Card
 from provisioning.cards.tables import card_history, cards
 
 _LIVE = text("cards.state != 'TERMINATED'")
+#: the columns of a Card, in its fields' order: a row is the Card's arguments as it stands
+_CARD_COLUMNS = tuple(cards.c[field.name] for field in dataclasses.fields(Card))
 
 
 def is_iccid_ref(ref: str) -> bool:
@@ -42,16 +45,19 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
         (iccids if is_iccid_ref(ref) else msisdns).add(ref)
     found: dict[tuple[int, str], Card] = {}
     for enterprise_id, (iccids, msisdns) in by_enterprise.items():
-        queries = [select(cards).where(cards.c.enterprise_id == enterprise_id, cards.c.iccid.in_(part))
-                   for part in chunked(sorted(iccids))]
+        # each list as one expanding parameter: no per-value coercion while building the statement
+        refs_in = bindparam("refs", expanding=True)
+        by_iccid = select(*_CARD_COLUMNS).where(cards.c.enterprise_id == enterprise_id, cards.c.iccid.in_(refs_in))
         # the literal state matches the partial unique index on live MSISDNs
-        queries += [select(cards).where(cards.c.msisdn.in_(part), _LIVE, cards.c.enterprise_id == enterprise_id)
-                    for part in chunked(sorted(msisdns))]
-        for query in queries:
+        by_msisdn = select(*_CARD_COLUMNS).where(cards.c.msisdn.in_(refs_in), _LIVE,
+                                                 cards.c.enterprise_id == enterprise_id)
+        queries = [(by_iccid, part) for part in chunked(sorted(iccids))]
+        queries += [(by_msisdn, part) for part in chunked(sorted(msisdns))]
+        for query, part in queries:
             if for_update:  # in one order, so two lockers of the same cards never wait in a circle
                 query = query.order_by(cards.c.iccid).with_for_update()
-            for row in await conn.execute(query):
-                card = card_from_row(row)
+            for row in await conn.execute(query, {"refs": part}):
+                card = Card(*row)
                 found[(enterprise_id, card.iccid)] = card
                 if card.state != CardState.TERMINATED:
                     found[(enterprise_id, card.msisdn)] = card
@@ -75,7 +81,7 @@ class Draft:
 
     @property
     def state(self) -> str:
-        return str(self.values["state"])
+        return self.values["state"]  # type: ignore[no-any-return]  # a CardState (a str) or the stored text
 
     def move(self, target: str, reason: str, now: dt.datetime) -> None:
         if not can_transition(self.state, target):
@@ -96,12 +102,12 @@ async def write_drafts(conn: AsyncConnection, drafts: Sequence[Draft], *, actor:
     changed = [d for d in drafts if d.changed]
     if not changed:
         return 0
+    names = {k: f"v_{k}" for k in changed[0].values}  # every draft's values have these keys, in this order
     stmt = (update(cards).where(cards.c.iccid == bindparam("b_iccid"))
-            .values({k: bindparam(f"v_{k}") for k in changed[0].values}))
-    await conn.execute(stmt, [{"b_iccid": d.card.iccid, **{f"v_{k}": v for k, v in d.values.items()}}
-                              for d in changed])
+            .values({k: bindparam(v) for k, v in names.items()}))
+    await executemany(conn, stmt, [dict(zip(names.values(), d.values.values(), strict=True), b_iccid=d.card.iccid)
+                                   for d in changed])
     history = [{"iccid": d.card.iccid, "enterprise_id": d.card.enterprise_id, "from_state": a, "to_state": b,
                 "actor": actor, "reason": why, "at": now} for d in changed for a, b, why in d.moves]
-    if history:
-        await conn.execute(insert(card_history), history)
+    await executemany(conn, insert(card_history), history)
     return len(changed)

@@ -8,6 +8,7 @@ separators people add (spaces, hyphens) are dropped and letters upper-cased.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
@@ -30,14 +31,27 @@ _HAN_RANGES = (
 )
 
 
+#: one Han ideograph (a character class built from ``_HAN_RANGES``)
+HAN_CLASS = "".join(f"{chr(low)}-{chr(high)}" if low != high else chr(low) for low, high in _HAN_RANGES)
+_HAN = re.compile(f"[{HAN_CLASS}]")
+
+
 def is_han(char: str) -> bool:
     """Whether ``char`` is a Chinese (Han) ideograph.
 
     >>> is_han('张'), is_han('𠀀'), is_han('A'), is_han('·')
     (True, True, False, False)
     """
-    code = ord(char)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
+    return _HAN.fullmatch(char) is not None
+
+
+def has_han(text: str) -> bool:
+    """Whether any character of ``text`` is a Han ideograph (one regex scan, not a call per character).
+
+    >>> has_han('Li 李'), has_han('John')
+    (True, False)
+    """
+    return _HAN.search(text) is not None
 
 
 def normalise_text(text: str) -> str:

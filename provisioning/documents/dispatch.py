@@ -85,7 +85,7 @@ def birth_date_of(id_type: str, number: str, *, today: datetime.date | None = No
 
 def _birth(id_type: str, number: str) -> datetime.date | None:
     if id_type in _CITIZEN_NUMBER or id_type == "HMT_RESIDENCE_PERMIT":
-        return gb11643.birth_date(number)
+        return gb11643.birth_date_of_compact(number)  # validated: already compact
     if id_type == "FOREIGN_PERMANENT_RESIDENT":
         return permanent_resident.birth_date(number)
     return None

@@ -53,7 +53,7 @@ from collections.abc import Callable
 
 from stdnum.exceptions import InvalidFormat, InvalidLength
 
-from provisioning.documents._text import is_han, normalise_text
+from provisioning.documents._text import HAN_CLASS, has_han, is_han, normalise_text
 
 __all__ = [
     "CHINESE_LENGTH",
@@ -74,6 +74,11 @@ _LOOKALIKES = str.maketrans({**dict.fromkeys(DOT_LOOKALIKES, MIDDLE_DOT),
                              **dict.fromkeys("\u2019\u2018\u02bc\u0060\u00b4\u2032", "'")})
 _SPACES = re.compile(r" {2,}")
 _LATIN_SHAPE = re.compile(r"a+(?:[-'.]a+)*\.?(?: a+(?:[-'.]a+)*\.?)*")
+#: names every rule below accepts as they stand (the common case, judged in one match):
+#: Han characters with single middle dots between the parts; ASCII letters in the Latin
+#: shape. Anything else goes through the rules one by one (which name what is wrong).
+_PLAIN_CHINESE = re.compile(f"[{HAN_CLASS}]+(?:{MIDDLE_DOT}[{HAN_CLASS}]+)*")
+_PLAIN_LATIN = re.compile(r"[A-Za-z]+(?:[-'.][A-Za-z]+)*\.?(?: [A-Za-z]+(?:[-'.][A-Za-z]+)*\.?)*")
 
 
 def is_latin_letter(char: str) -> bool:
@@ -88,7 +93,7 @@ def normalise_name(name: str) -> str:
     (controls, bidi overrides, digits...) are kept, so the check can name them.
     """
     text = _SPACES.sub(" ", normalise_text(name)).translate(_LOOKALIKES)
-    if any(is_han(char) for char in text):
+    if has_han(text):
         text = text.replace(".", MIDDLE_DOT)
     return text
 
@@ -122,7 +127,7 @@ def check_length(text: str, bounds: tuple[int, int]) -> str:
 
 def is_chinese_name(name: str) -> bool:
     """Whether ``name`` would be checked by the Chinese-name rules."""
-    return any(is_han(char) for char in unicodedata.normalize("NFKC", name))
+    return has_han(unicodedata.normalize("NFKC", name))
 
 
 def _chinese(text: str) -> str:
@@ -159,10 +164,17 @@ def _latin(text: str) -> str:
 
 def validate_person_name(name: str) -> str:
     """Return the normalised name or raise a ``stdnum`` ValidationError."""
-    text = prepare(name, limit=LATIN_LENGTH[1], normalise=normalise_name)
+    if not isinstance(name, str) or len(name) > 4 * LATIN_LENGTH[1]:
+        prepare(name, limit=LATIN_LENGTH[1])  # raises the error for these
+    text = normalise_name(name)
+    if _PLAIN_CHINESE.fullmatch(text):  # what prepare and _chinese would pass, but the length
+        return check_length(text, CHINESE_LENGTH)
+    if _PLAIN_LATIN.fullmatch(text):  # what prepare and _latin would pass, but the length
+        return check_length(text, LATIN_LENGTH)
+    text = prepare(text, limit=LATIN_LENGTH[1], normalise=normalise_name)
     if not text:
         raise InvalidLength("name is empty")
-    return _chinese(text) if any(is_han(char) for char in text) else _latin(text)
+    return _chinese(text) if has_han(text) else _latin(text)
 
 
 def is_valid_person_name(name: str) -> bool:

@@ -43,7 +43,7 @@ def validate(number: str, *, today: datetime.date | None = None) -> str:
             "number is a 15-digit first-generation number; those cards have been invalid "
             "since 2013 and the 18-character number is required"
         )
-    number = gb11643.validate(number, today=today)
+    number = gb11643.validate_compact(number, today=today)
     if number[:2] in ("81", "82", "83"):
         raise InvalidComponent("number is a Hong Kong/Macao/Taiwan residence permit number, not a resident ID")
     if number[0] == "9":

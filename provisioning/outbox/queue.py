@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.dbtypes import utcnow
+from numbering.dbtypes import executemany, utcnow
 from provisioning.outbox.tables import outbox
 
 LEASE_SECONDS = 60
@@ -42,8 +42,7 @@ async def enqueue_many(conn: AsyncConnection, items: Iterable[tuple[int, str, Ma
     now = int(time.time())
     rows = [{"enterprise_id": e, "event": ev, "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
              "due_at": now} for e, ev, p in items]
-    if rows:
-        await conn.execute(insert(outbox), rows)
+    await executemany(conn, insert(outbox), rows)
     return len(rows)
 
 

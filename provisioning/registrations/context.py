@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.sqlutil import chunked
@@ -55,16 +55,17 @@ async def load_bindings(conn: AsyncConnection, vins: Iterable[str], owners: Iter
     live = (r.c.status == RegistrationStatus.VERIFIED) & (cards.c.state != CardState.TERMINATED)
     joined = r.join(cards, cards.c.iccid == r.c.iccid)
     out = Bindings({}, {}, {})
+    # each list as one expanding parameter: no per-value coercion while building the statement
+    values = bindparam("values", expanding=True)
+    by_vin = select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(joined).where(live, r.c.vin.in_(values))
     for part in chunked(sorted(set(vins))):
-        rows = await conn.execute(select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(joined)
-                                  .where(live, r.c.vin.in_(part)))
-        for row in rows:
-            out.bind_vin(row.vin, row.iccid, row.doc_index)
+        for vin, iccid, owner in await conn.execute(by_vin, {"values": part}):
+            out.bind_vin(vin, iccid, owner)
+    by_owner = (select(r.c.doc_index, r.c.iccid).select_from(joined)
+                .where(live, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(values)))
     for part in chunked(sorted(set(owners))):
-        rows = await conn.execute(select(r.c.doc_index, r.c.iccid).select_from(joined)
-                                  .where(live, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(part)))
-        for row in rows:
-            out.bind_owner(row.doc_index, row.iccid)
+        for owner, iccid in await conn.execute(by_owner, {"values": part}):
+            out.bind_owner(owner, iccid)
     ids = sorted(set(enterprise_ids))
     if ids:
         rows = await conn.execute(select(enterprises.c.id, enterprises.c.callback_url)

@@ -61,15 +61,16 @@ def decide(reg: Claimed, checked: Checked, answer: Answer | None, draft: Draft |
     owner, vin = reg.doc_index, checked.vin
     individual = reg.subject_type == "INDIVIDUAL"
     if not card_problems and vin and reg.stage != "OWNER_CHANGE":
-        others = {c: o for c, o in bindings.vins.get(vin, {}).items() if c != iccid}
-        if any(o != owner for o in others.values()):
+        bound = bindings.vins.get(vin)  # usually none: a new car
+        if bound and any(o != owner for c, o in bound.items() if c != iccid):
             reasons.append(reason("VIN_ALREADY_BOUND", "vin", "this VIN is bound to another owner's live "
                                   "registration; a change of owner is an OWNER_CHANGE"))
     if not card_problems and individual and owner:
-        held = bindings.owners.get(owner, set()) - {iccid}
-        if len(held) >= policy.max_cards_per_document:
+        cards = bindings.owners.get(owner)
+        held = len(cards) - (iccid in cards) if cards else 0  # the document's other live cards
+        if held >= policy.max_cards_per_document:
             reasons.append(reason("CARD_LIMIT_EXCEEDED", "subject.id_number",
-                                  f"this document already holds {len(held)} live cards "
+                                  f"this document already holds {held} live cards "
                                   f"(at most {policy.max_cards_per_document})"))
     if answer is Answer.MISMATCH:
         who = "subject" if individual else "subject.agent"

@@ -42,7 +42,7 @@ class Claimed:
 
     @classmethod
     def of(cls, row: Row[Any]) -> Claimed:
-        return cls(**row._mapping)
+        return cls(*row)  # the claim returns exactly these columns, in this order
 
 
 _CLAIM_COLUMNS = tuple(r.c[field.name] for field in dataclasses.fields(Claimed))
@@ -69,10 +69,12 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
 
 async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> set[str]:
     """The claimed rows this worker may still decide (locks them on PostgreSQL)."""
-    query = select(r.c.id).where(r.c.id.in_(ids), r.c.status == RegistrationStatus.PENDING, r.c.due_at == mark)
+    # the ids as one expanding parameter: no per-id coercion while building the statement
+    query = select(r.c.id).where(r.c.id.in_(bindparam("ids", expanding=True)),
+                                 r.c.status == RegistrationStatus.PENDING, r.c.due_at == mark)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    return {row.id for row in await conn.execute(query)}
+    return set((await conn.execute(query, {"ids": list(ids)})).scalars())
 
 
 async def note_failures(conn: AsyncConnection, failures: dict[str, BaseException], mark: int, now_s: int) -> None:

@@ -8,12 +8,12 @@ instead of one SCHEMA_INVALID.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from provisioning.documents import normalise_name, normalise_text
-from provisioning.inputs import Input
+from provisioning.inputs import Input, check_storable
 from provisioning.registrations.tables import registrations
 
 Stage = Literal["AT_SALE", "BACKFILL", "OWNER_CHANGE"]
@@ -52,6 +52,16 @@ def _person_name(value: object) -> object:
     return normalise_name(value) if isinstance(value, str) else value
 
 
+def _storable_text(*fields: str) -> Any:
+    """Input's storable check (no NUL, no unpaired surrogate) on these free-text fields
+    only, in place of Input's check of every field: the others are closed sets
+    (Literals), dates, or models that check their own fields, so none can hold such a
+    value, and the check costs a validator call per field of every record pushed and
+    verified. tests/unit/provisioning/test_records_storable.py holds every text field
+    to it."""
+    return field_validator(*fields, mode="after")(check_storable)
+
+
 class Person(_Strict):
     """An organisation's agent (经办人) or responsible person (责任人)."""
 
@@ -62,6 +72,7 @@ class Person(_Strict):
 
     _name = field_validator("name", mode="before")(_person_name)
     _texts = field_validator("id_number", "phone", mode="before")(_text)
+    _storable = _storable_text("name", "id_type", "id_number", "phone")
 
 
 class Subject(_Strict):
@@ -79,6 +90,7 @@ class Subject(_Strict):
     phone: str | None = Field(default=None, min_length=5, max_length=20)
 
     _texts = field_validator("id_number", "uscc", "phone", mode="before")(_text)
+    _storable = _storable_text("name", "id_type", "id_number", "uscc", "address", "phone")
 
     @field_validator("name", mode="before")
     @classmethod
@@ -114,6 +126,7 @@ class RegistrationRecord(_Strict):
     oem_verification: OemVerification
 
     _texts = field_validator("iccid", "msisdn", "vin", "imei", mode="before")(_text)
+    _storable = _storable_text("iccid", "msisdn", "vin", "imei")
 
     @model_validator(mode="after")
     def _one_card_reference(self) -> RegistrationRecord:

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.clock import CHINA
-from numbering.dbtypes import utcnow
+from numbering.dbtypes import executemany, utcnow
 from numbering.sqlutil import UnitOfWork, lock_names
 from provisioning.audit.trail import Event, record
 from provisioning.cards.bulk import Draft, load_cards, write_drafts
@@ -214,24 +214,22 @@ class Verifier:
 
     async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Claimed, Outcome]], drafts: list[Draft],
                      callbacks: dict[int, str], now: dt.datetime) -> None:
-        decided = [{"b_id": row.id, "v_status": o.status, "v_reasons": json.dumps(o.reasons, ensure_ascii=False),
+        decided = [{"b_id": row.id, "v_status": o.status,
+                    "v_reasons": json.dumps(o.reasons, ensure_ascii=False) if o.reasons else "[]",
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
                    for row, o in outcomes if o.status != RegistrationStatus.PENDING]
-        if decided:
-            await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
-                status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
-                decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0), decided)
+        await executemany(conn, update(r).where(r.c.id == bindparam("b_id")).values(
+            status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
+            decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0), decided)
         deferred = [{"b_id": row.id, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
                     for row, o in outcomes if o.status == RegistrationStatus.PENDING]
-        if deferred:
-            await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
-                iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0),
-                deferred)
+        await executemany(conn, update(r).where(r.c.id == bindparam("b_id")).values(
+            iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0),
+            deferred)
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
-        if superseded:
-            await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED)
-                               .values(status=RegistrationStatus.SUPERSEDED), superseded)
+        await executemany(conn, update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED)
+                          .values(status=RegistrationStatus.SUPERSEDED), superseded)
         await write_drafts(conn, drafts, actor=self.actor, now=now)
         await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
         await record(conn, _audit_event(self.actor, outcomes), at=now)
