@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 
@@ -52,10 +53,28 @@ class InFlight:
 IN_FLIGHT = web.AppKey("in_flight", InFlight)
 
 
+#: allocations between two young-generation collections (CPython's default is 700)
+GC_YOUNG_THRESHOLD = 20_000
+
+
+def settle_garbage_collector() -> None:
+    """Once the service is set up, stop the cyclic garbage collector from walking what
+    start-up built (modules, compiled schemas and statements: long-lived, never garbage)
+    and let the young generation grow before each collection. Under load CPython's
+    defaults walk that heap over and over: a full collection took ~45 ms here and the
+    collector ~12% of the CPU. Reference counting still frees everything at once; only
+    cycles wait a little longer."""
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
+
+
 async def serve(app: web.Application, host: str, port: int, shutdown_timeout: float) -> None:
     runner = web.AppRunner(app, handle_signals=False, access_log_class=AccessLogger,
                            access_log=logging.getLogger("carrier.access"), shutdown_timeout=shutdown_timeout)
     await runner.setup()
+    settle_garbage_collector()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -36,5 +36,5 @@ def take(sealed: str) -> Subject | None:
 
 
 def forget_all() -> None:
-    """Drop every kept subject (a key rotation, a purge, tests)."""
+    """Drop every kept subject."""
     _kept.clear()

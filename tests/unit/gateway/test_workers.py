@@ -71,3 +71,20 @@ async def test_a_crashing_step_does_not_kill_the_worker() -> None:
         await asyncio.sleep(0.005)
     await workers.stop()
     assert calls >= 3
+
+
+def test_serving_settles_the_garbage_collector_after_start_up() -> None:
+    """What start-up built is frozen (never walked again) and the young generation is
+    larger, so a loaded server does not spend its CPU re-walking a long-lived heap."""
+    import gc
+
+    from carrier_gateway.serving import GC_YOUNG_THRESHOLD, settle_garbage_collector
+
+    before = gc.get_threshold()
+    try:
+        settle_garbage_collector()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *before[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
