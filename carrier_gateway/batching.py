@@ -2,7 +2,10 @@
 whatever has accumulated in a single write transaction.
 
 At low load a batch is one item and adds no delay; under load the batch grows while the
-previous flush runs, so a thousand concurrent requests cost a handful of commits.
+previous flush runs, so a thousand concurrent requests cost a handful of commits. Once
+batches hold more than one item, each flush first waits ``linger`` seconds (1 ms) for
+more: a flush costs the same for ten items as for one (a transaction and a few
+statements), so under load a millisecond of waiting buys back far more than it costs.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ Flush = Callable[[Sequence[T]], Awaitable[Sequence["R | BaseException"]]]
 
 
 class Batcher(Generic[T, R]):
-    def __init__(self, flush: Flush[T, R], *, max_batch: int = 1000) -> None:
+    def __init__(self, flush: Flush[T, R], *, max_batch: int = 1000, linger: float = 0.001) -> None:
         self._flush = flush
         self._max = max_batch
+        self._linger = linger
+        self._last_size = 0
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._runner: asyncio.Task[None] | None = None
 
@@ -33,8 +38,11 @@ class Batcher(Generic[T, R]):
         return await fut
 
     async def _run(self) -> None:
+        if self._last_size > 1 and self._linger > 0:  # under load: let the batch fill a little
+            await asyncio.sleep(self._linger)
         while self._pending:
             batch, self._pending = self._pending[: self._max], self._pending[self._max :]
+            self._last_size = len(batch)
             items = [item for item, _ in batch]
             try:
                 results: Sequence[R | BaseException] = await self._flush(items)

@@ -24,6 +24,28 @@ async def test_concurrent_submissions_share_flushes_and_get_their_own_results() 
     assert sum(flushes) == 200 and len(flushes) < 200 and max(flushes) <= 50
 
 
+async def test_under_load_a_flush_waits_its_linger_for_more_and_alone_it_does_not() -> None:
+    flushes: list[list[str]] = []
+
+    async def flush(items: Sequence[str]) -> list[str]:
+        flushes.append(list(items))
+        return list(items)
+
+    batcher: Batcher[str, str] = Batcher(flush, linger=0.2)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    assert await batcher.submit("alone") == "alone"  # low load: flushed at once
+    assert loop.time() - start < 0.1
+    await asyncio.gather(batcher.submit("a"), batcher.submit("b"))  # two at once: now under load
+
+    async def later(item: str, after: float) -> str:
+        await asyncio.sleep(after)
+        return await batcher.submit(item)
+
+    await asyncio.gather(later("c", 0), later("d", 0.05), later("e", 0.1))
+    assert flushes == [["alone"], ["a", "b"], ["c", "d", "e"]]
+
+
 async def test_a_failing_flush_fails_every_caller_in_it() -> None:
     async def flush(items: Sequence[int]) -> list[int]:
         raise RuntimeError("database gone")
