@@ -5,7 +5,8 @@ Two phases, so that an upload is judged before its body is read:
    (``signing.read_signed_headers``, shared with every receiver of signed requests), the
    key (read from the database for every request, with whether the nonce was used
    already; the requests that arrive together share one read, see ``oem.KeyReader``: a
-   revocation holds at once in every process),
+   revocation holds at once in every process; an endpoint whose commit checks the key
+   again may be admitted on the key as read a moment ago),
    ``Content-Encoding``, and the enterprise's rate;
 2. ``confirm`` (once the body is received and hashed): the signature over the body hash
    (``signing.check_signature``), then the nonce claim, so a request with a bad
@@ -20,7 +21,7 @@ A valid caller over its enterprise's rate gets 429 with Retry-After.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from aiohttp import web
 
@@ -49,8 +50,14 @@ class KeyCheck:
     nonce_used: bool
 
 
-#: (key id, nonce) -> the key's credential and whether the nonce was claimed, read now
-KeyLookup = Callable[[str, str], Awaitable[KeyCheck]]
+class KeySource(Protocol):
+    async def check(self, key_id: str, nonce: str) -> KeyCheck:
+        """The key's credential and whether the nonce was claimed, read now."""
+        ...
+
+    def recent(self, key_id: str) -> Credential | None:
+        """The key's credential as read a moment ago (None: not read lately, or unusable)."""
+        ...
 _SCHEME = 'Carrier-HMAC-SHA256 headers="X-Carrier-Key X-Carrier-Timestamp X-Carrier-Nonce X-Carrier-Signature"'
 
 
@@ -108,27 +115,38 @@ def replayed() -> Unauthenticated:
     return _fail(f"{NONCE_HEADER} was already used: a replayed request")
 
 
+def revoked() -> Unauthenticated:
+    """The refusal of a request whose key is unknown, revoked or past its grace."""
+    return _fail("unknown or revoked API key")
+
+
 class OemAuthenticator:
-    def __init__(self, lookup: KeyLookup, nonces: NonceStore, limiter: RateLimiter) -> None:
-        self._lookup = lookup
+    def __init__(self, keys: KeySource, nonces: NonceStore, limiter: RateLimiter) -> None:
+        self._keys = keys
         self._nonces = nonces
         self._limiter = limiter
 
-    async def admit(self, request: web.Request) -> SignedRequest:
+    async def admit(self, request: web.Request, *, confirmed_in_commit: bool = False) -> SignedRequest:
+        """``confirmed_in_commit``: the handler's commit claims the nonce and checks the
+        key again (``still_usable``), so a credential read a moment ago admits the
+        request without a read of its own; a key not read lately is read as always."""
         try:
             signed = read_signed_headers(request.headers)
         except SignatureRefused as exc:
             raise _fail(str(exc)) from None
-        found = await self._lookup(signed.key_id, signed.nonce)
-        if found.credential is None:
-            raise _fail("unknown or revoked API key")
-        if found.nonce_used:
-            raise replayed()
+        credential = self._keys.recent(signed.key_id) if confirmed_in_commit else None
+        if credential is None:
+            found = await self._keys.check(signed.key_id, signed.nonce)
+            if found.credential is None:
+                raise revoked()
+            if found.nonce_used:
+                raise replayed()
+            credential = found.credential
         encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
         if encoding not in ("", "identity"):
             raise EncodedBody("send the body as is (no Content-Encoding, or identity): the signature covers the "
                               "bytes sent, and a signed body is never decompressed")
-        enterprise_id, secrets = found.credential
+        enterprise_id, secrets = credential
         wait = self._limiter.take(enterprise_id)
         if wait is not None:
             raise RateLimited(wait)

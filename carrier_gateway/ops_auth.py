@@ -82,7 +82,7 @@ class OpsAuthenticator:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def admit(self, request: web.Request) -> Admitted:
+    async def admit(self, request: web.Request, *, confirmed_in_commit: bool = False) -> Admitted:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

@@ -62,8 +62,8 @@ class Call:
     body_sha256: str = ""
     #: for streamed endpoints: the received body, spooled (read it line by line)
     stream: IO[bytes] | None = None
-    #: for an endpoint that claims the nonce itself (``Endpoint.claims_nonce``): the
-    #: signed request's unclaimed nonce (``nonces.NonceClaim``), to claim in its own write
+    #: for an endpoint that confirms in its own commit (``Endpoint.confirms_in_commit``):
+    #: the signed request's unclaimed nonce (``nonces.NonceClaim``), to claim in that write
     nonce: Any = None
 
 
@@ -88,8 +88,10 @@ class Admission(Protocol):
 
 
 class Authenticator(Protocol):
-    async def admit(self, request: web.Request) -> Admission:
-        """Decide from the headers alone (no body byte read yet): raise to refuse."""
+    async def admit(self, request: web.Request, *, confirmed_in_commit: bool = False) -> Admission:
+        """Decide from the headers alone (no body byte read yet): raise to refuse.
+        ``confirmed_in_commit``: the handler's own commit claims the nonce and confirms
+        the key is still usable, so a credential read a moment ago may admit it."""
         ...
 
 
@@ -142,10 +144,11 @@ class Endpoint:
     description: str = ""
     request_example: Any = None
     response_example: Any = None
-    #: the handler claims a signed request's nonce in its own write transaction
-    #: (``call.nonce``), so that storing what it was sent and spending the nonce are
-    #: one commit; otherwise the nonce is claimed before the handler runs
-    claims_nonce: bool = False
+    #: the handler's own write transaction claims a signed request's nonce
+    #: (``call.nonce``) and confirms its key is still usable, so that storing what it
+    #: was sent, spending the nonce and the key check are one commit; otherwise both
+    #: are settled before the handler runs
+    confirms_in_commit: bool = False
 
     @property
     def operation_id(self) -> str:
@@ -193,10 +196,10 @@ def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRespo
                 held.callback(stream.close)
             principal: Principal | None = None
             if admission is not None:
-                principal = await admission.confirm(digest, claim_nonce=not ep.claims_nonce)
+                principal = await admission.confirm(digest, claim_nonce=not ep.confirms_in_commit)
                 request[PRINCIPAL] = principal
             call = Call(principal=principal, raw_body=raw, body_sha256=digest, stream=stream,
-                        nonce=admission.nonce if admission is not None and ep.claims_nonce else None)
+                        nonce=admission.nonce if admission is not None and ep.confirms_in_commit else None)
             return await _validated(ep, request, call)
 
     handle.__name__ = ep.operation_id
@@ -211,7 +214,7 @@ async def _admit(ep: Endpoint, request: web.Request) -> Admission | None:
     authenticator = request.app.get(OPS_AUTHENTICATOR if ep.auth == "ops" else OEM_AUTHENTICATOR)
     if authenticator is None:
         raise Unauthenticated("this API is not enabled")
-    admission = await authenticator.admit(request)
+    admission = await authenticator.admit(request, confirmed_in_commit=ep.confirms_in_commit)
     if ep.roles and admission.principal.role not in ep.roles:
         raise RoleForbidden(admission.principal.role, ep.roles)
     return admission

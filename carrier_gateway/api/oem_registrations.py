@@ -42,7 +42,7 @@ def _enterprise(call: Call) -> int:
 
 @router.post(
     "/v1/registrations", summary="Push one real-name registration", auth="oem", body=RegistrationRecord,
-    response=Accepted, status=202, errors=(409, 429), request_example=REGISTRATION_EXAMPLE, claims_nonce=True,
+    response=Accepted, status=202, errors=(409, 429), request_example=REGISTRATION_EXAMPLE, confirms_in_commit=True,
     response_example={"registration_id": "r1a1f6ae99006eb6ad33e6", "status": "PENDING"},
     description="The record is stored (PENDING) before the answer; verification follows in the background "
                 "(poll GET /v1/registrations/{id} or receive the webhook). With an `Idempotency-Key` header "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
@@ -153,6 +154,22 @@ USABLE_KEY = select(api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
 #: arrive together share one read), so a revocation holds at once in every process.
 USABLE_KEYS = select(api_keys.c.key_id, api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
     api_keys.c.key_id.in_(bindparam("key_ids", expanding=True)), _usable(bindparam("now")))
+
+
+_USABLE_ENTERPRISES = select(api_keys.c.key_id, api_keys.c.enterprise_id).where(
+    api_keys.c.key_id.in_(bindparam("key_ids", expanding=True)), _usable(bindparam("now")))
+
+
+async def still_usable(conn: AsyncConnection, key_ids: Iterable[str], *, now: dt.datetime | None = None
+                       ) -> dict[str, int]:
+    """key id -> enterprise id of those of ``key_ids`` usable now (not revoked, not past
+    their grace), read in the caller's transaction: a write that checks its key here
+    stores nothing for a key revoked a moment before."""
+    wanted = sorted(set(key_ids))
+    if not wanted:
+        return {}
+    rows = await conn.execute(_USABLE_ENTERPRISES, {"key_ids": wanted, "now": now or utcnow()})
+    return {row.key_id: row.enterprise_id for row in rows}
 
 
 def open_secret(keyring: Keyring, key_id: str, secret_enc: str) -> str:

@@ -14,6 +14,7 @@ from carrier_gateway.client import ApiError, OemClient
 from carrier_gateway.db import Database
 from carrier_gateway.signing import signed_headers
 from carrier_gateway.tables import oem_nonces
+from provisioning.enterprises.credentials import revoke_key
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.tables import registrations
 from tests.support.http import app_client
@@ -142,3 +143,29 @@ async def test_a_single_push_spends_its_nonce_in_the_commit_that_stores_it(db_ur
     finally:
         await db.dispose()
     assert nonces == 1 and stored == 1
+
+
+async def test_a_push_right_after_its_key_is_revoked_is_refused_and_stores_nothing(db_url: str, world: Oem) -> None:
+    """The push's commit checks the key again: even admitted on the key as read a moment
+    ago, a push after the revocation (here by another process) stores nothing."""
+    first, second = (individual(random.Random(seed), iccid=world.iccids[n]) for seed, n in ((11, 3), (12, 4)))
+    async with app_client(db_url, sandbox=True) as http:
+        oem = OemClient(str(http.make_url("")), world.key_id, world.secret, session=http.session)
+        await oem.push(first)  # the key has just been read
+        other = Database(db_url)
+        try:
+            async with other.write() as conn:
+                await revoke_key(conn, world.key_id, actor="cli:test")
+        finally:
+            await other.dispose()
+        with pytest.raises(ApiError) as refused:
+            await oem.push(second)
+        assert refused.value.status == 401 and "revoked" in str(refused.value)
+    db = Database(db_url)
+    try:
+        async with db.read() as conn:
+            stored = (await conn.execute(select(func.count()).select_from(registrations).where(
+                registrations.c.card_ref == world.iccids[4]))).scalar_one()
+    finally:
+        await db.dispose()
+    assert stored == 0
