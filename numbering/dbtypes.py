@@ -4,6 +4,7 @@ many rows written through those types without SQLAlchemy's work per row (SQLite)
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -116,7 +117,32 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     if conn.dialect.name != "sqlite":
         await conn.execute(stmt, list(rows))
         return
-    dialect, keys = conn.dialect, rows[0].keys()
+    plans = _PLANS.setdefault(stmt, {})
+    keys = tuple(rows[0].keys())
+    plan = plans.get(keys)
+    if plan is None:
+        plan = plans[keys] = _plan(conn.dialect, stmt, keys)
+    sql, fixed, process_at, take = plan
+    params: list[tuple[Any, ...]] = []
+    for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
+        values = take({**fixed, **row} if fixed else row)
+        if process_at:
+            changed = list(values)
+            for i, process in process_at:
+                changed[i] = process(changed[i])
+            values = tuple(changed)
+        params.append(values)
+    await conn.exec_driver_sql(sql, params)
+
+
+#: statement -> row keys -> its plan: compiled once per statement (a module constant
+#: usually; one built per call is forgotten with it)
+_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
+
+
+def _plan(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]) -> tuple[str, dict[str, Any], list[Any], Any]:
+    """(SQL, the values the statement holds itself, the positions needing a type's
+    bind processor, a getter of a row's values in the statement's order)."""
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     names = compiled.positiontup or []
     # a value the statement holds itself (``.values(failures=0)``) is the same in every row
@@ -130,13 +156,4 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     process_at = [(i, process) for i, (name, process) in enumerate(zip(names, processors, strict=True))
                   if process is not None and name not in fixed]
     take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    params: list[tuple[Any, ...]] = []
-    for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
-        values = take({**fixed, **row} if fixed else row)
-        if process_at:
-            changed = list(values)
-            for i, process in process_at:
-                changed[i] = process(changed[i])
-            values = tuple(changed)
-        params.append(values)
-    await conn.exec_driver_sql(compiled.string, params)
+    return compiled.string, fixed, process_at, take

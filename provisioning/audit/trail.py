@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
@@ -45,10 +45,15 @@ def entry_hash(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: st
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
+#: built once (every audited transaction runs them): SQLAlchemy finds them compiled
+_LOCK_HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == _HEAD_ID).with_for_update()
+_APPEND = insert(audit_log)
+_MOVE_HEAD = update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=bindparam("v_seq"),
+                                                                          hash=bindparam("v_hash"))
+
+
 async def _lock_head(conn: AsyncConnection) -> tuple[int, str]:
-    row = (await conn.execute(
-        select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == _HEAD_ID).with_for_update()
-    )).first()
+    row = (await conn.execute(_LOCK_HEAD)).first()
     if row is None:  # created by the audit branch's first migration
         raise RuntimeError("audit chain head is missing: run `carrier init`")
     return row.seq, row.hash
@@ -70,8 +75,8 @@ async def record(conn: AsyncConnection, *events: Event, at: dt.datetime | None =
                      "object_id": oid, "enterprise_id": ev.enterprise_id, "detail": detail,
                      "prev_hash": prev, "hash": digest})
         prev = digest
-    await conn.execute(insert(audit_log), rows)
-    await conn.execute(update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=seq, hash=prev))
+    await conn.execute(_APPEND, rows)
+    await conn.execute(_MOVE_HEAD, {"v_seq": seq, "v_hash": prev})
     return seq
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,6 +33,23 @@ def is_iccid_ref(ref: str) -> bool:
     return len(ref) >= 18
 
 
+def _locking(query: Any) -> Any:
+    """The query locking its rows, in one order, so two lockers of the same cards never
+    wait on each other in a circle."""
+    return query.order_by(cards.c.iccid).with_for_update()
+
+
+# Built once (the verifier loads cards every step), each list as one expanding parameter.
+_BY_ICCID_READ = select(*_CARD_COLUMNS).where(cards.c.enterprise_id == bindparam("enterprise_id"),
+                                              cards.c.iccid.in_(bindparam("refs", expanding=True)))
+# the literal state matches the partial unique index on live MSISDNs
+_BY_MSISDN_READ = select(*_CARD_COLUMNS).where(cards.c.msisdn.in_(bindparam("refs", expanding=True)), _LIVE,
+                                               cards.c.enterprise_id == bindparam("enterprise_id"))
+#: for_update -> the query
+_BY_ICCID = {False: _BY_ICCID_READ, True: _locking(_BY_ICCID_READ)}
+_BY_MSISDN = {False: _BY_MSISDN_READ, True: _locking(_BY_MSISDN_READ)}
+
+
 async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
                      for_update: bool = False) -> dict[tuple[int, str], Card]:
     """The live card behind each (enterprise id, ICCID or MSISDN); another enterprise's
@@ -44,19 +62,12 @@ async def load_cards(conn: AsyncConnection, refs: Iterable[tuple[int, str]], *,
         iccids, msisdns = by_enterprise.setdefault(enterprise_id, (set(), set()))
         (iccids if is_iccid_ref(ref) else msisdns).add(ref)
     found: dict[tuple[int, str], Card] = {}
+    by_iccid, by_msisdn = _BY_ICCID[for_update], _BY_MSISDN[for_update]
     for enterprise_id, (iccids, msisdns) in by_enterprise.items():
-        # each list as one expanding parameter: no per-value coercion while building the statement
-        refs_in = bindparam("refs", expanding=True)
-        by_iccid = select(*_CARD_COLUMNS).where(cards.c.enterprise_id == enterprise_id, cards.c.iccid.in_(refs_in))
-        # the literal state matches the partial unique index on live MSISDNs
-        by_msisdn = select(*_CARD_COLUMNS).where(cards.c.msisdn.in_(refs_in), _LIVE,
-                                                 cards.c.enterprise_id == enterprise_id)
         queries = [(by_iccid, part) for part in chunked(sorted(iccids))]
         queries += [(by_msisdn, part) for part in chunked(sorted(msisdns))]
         for query, part in queries:
-            if for_update:  # in one order, so two lockers of the same cards never wait in a circle
-                query = query.order_by(cards.c.iccid).with_for_update()
-            for row in await conn.execute(query, {"refs": part}):
+            for row in await conn.execute(query, {"refs": part, "enterprise_id": enterprise_id}):
                 card = Card(*row)
                 found[(enterprise_id, card.iccid)] = card
                 if card.state != CardState.TERMINATED:
@@ -97,17 +108,26 @@ class Draft:
         return bool(self.moves) or any(self.values[k] != getattr(self.card, k) for k in self.values)
 
 
+_HISTORY = insert(card_history)
+
+
+@functools.cache
+def _draft_update(columns: tuple[str, ...]) -> Any:
+    """UPDATE cards SET the drafts' columns, built once per set of columns."""
+    return (update(cards).where(cards.c.iccid == bindparam("b_iccid"))
+            .values({k: bindparam(f"v_{k}") for k in columns}))
+
+
 async def write_drafts(conn: AsyncConnection, drafts: Sequence[Draft], *, actor: str, now: dt.datetime) -> int:
     """Write every changed draft: one executemany UPDATE, one history INSERT."""
     changed = [d for d in drafts if d.changed]
     if not changed:
         return 0
     names = {k: f"v_{k}" for k in changed[0].values}  # every draft's values have these keys, in this order
-    stmt = (update(cards).where(cards.c.iccid == bindparam("b_iccid"))
-            .values({k: bindparam(v) for k, v in names.items()}))
+    stmt = _draft_update(tuple(names))
     await executemany(conn, stmt, [dict(zip(names.values(), d.values.values(), strict=True), b_iccid=d.card.iccid)
                                    for d in changed])
     history = [{"iccid": d.card.iccid, "enterprise_id": d.card.enterprise_id, "from_state": a, "to_state": b,
                 "actor": actor, "reason": why, "at": now} for d in changed for a, b, why in d.moves]
-    await executemany(conn, insert(card_history), history)
+    await executemany(conn, _HISTORY, history)
     return len(changed)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import executemany, utcnow
@@ -38,25 +38,31 @@ async def enqueue(conn: AsyncConnection, enterprise_id: int, event: str, payload
     await enqueue_many(conn, [(enterprise_id, event, payload)])
 
 
+_ENQUEUE = insert(outbox)
+
+
 async def enqueue_many(conn: AsyncConnection, items: Iterable[tuple[int, str, Mapping[str, Any]]]) -> int:
     now = int(time.time())
     rows = [{"enterprise_id": e, "event": ev, "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
              "due_at": now} for e, ev, p in items]
-    await executemany(conn, insert(outbox), rows)
+    await executemany(conn, _ENQUEUE, rows)
     return len(rows)
+
+
+# Built once (the webhook worker claims whenever it is woken).
+_DUE = (select(outbox.c.id, outbox.c.enterprise_id, outbox.c.event, outbox.c.payload, outbox.c.attempts)
+        .where(outbox.c.status == "PENDING", outbox.c.due_at <= bindparam("now_s"))
+        .order_by(outbox.c.due_at, outbox.c.id).limit(bindparam("limit", type_=Integer)))
+_DUE_LOCKED = _DUE.with_for_update(skip_locked=True)
+_LEASE = update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))).values(due_at=bindparam("until"))
 
 
 async def claim(conn: AsyncConnection, limit: int = 100, *, now: float | None = None) -> list[Message]:
     now_s = int(time.time() if now is None else now)
-    query = (select(outbox.c.id, outbox.c.enterprise_id, outbox.c.event, outbox.c.payload, outbox.c.attempts)
-             .where(outbox.c.status == "PENDING", outbox.c.due_at <= now_s)
-             .order_by(outbox.c.due_at, outbox.c.id).limit(limit))
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = (await conn.execute(query)).all()
+    query = _DUE_LOCKED if conn.dialect.name == "postgresql" else _DUE
+    rows = (await conn.execute(query, {"now_s": now_s, "limit": limit})).all()
     if rows:
-        await conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
-                           .values(due_at=now_s + LEASE_SECONDS))
+        await conn.execute(_LEASE, {"ids": [r.id for r in rows], "until": now_s + LEASE_SECONDS})
     return [Message(r.id, r.enterprise_id, r.event, r.payload, r.attempts) for r in rows]
 
 

@@ -50,25 +50,28 @@ class Bindings:
             self.owners[owner].discard(iccid)
 
 
+_LIVE = (r.c.status == RegistrationStatus.VERIFIED) & (cards.c.state != CardState.TERMINATED)
+_JOINED = r.join(cards, cards.c.iccid == r.c.iccid)
+# Built once (the verifier reads them every step), each list as one expanding parameter.
+_BY_VIN = (select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(_JOINED)
+           .where(_LIVE, r.c.vin.in_(bindparam("values", expanding=True))))
+_BY_OWNER = (select(r.c.doc_index, r.c.iccid).select_from(_JOINED)
+             .where(_LIVE, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(bindparam("values", expanding=True))))
+_CALLBACKS = select(enterprises.c.id, enterprises.c.callback_url).where(
+    enterprises.c.id.in_(bindparam("ids", expanding=True)), enterprises.c.callback_url.is_not(None))
+
+
 async def load_bindings(conn: AsyncConnection, vins: Iterable[str], owners: Iterable[str],
                         enterprise_ids: Iterable[int]) -> Bindings:
-    live = (r.c.status == RegistrationStatus.VERIFIED) & (cards.c.state != CardState.TERMINATED)
-    joined = r.join(cards, cards.c.iccid == r.c.iccid)
     out = Bindings({}, {}, {})
-    # each list as one expanding parameter: no per-value coercion while building the statement
-    values = bindparam("values", expanding=True)
-    by_vin = select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(joined).where(live, r.c.vin.in_(values))
     for part in chunked(sorted(set(vins))):
-        for vin, iccid, owner in await conn.execute(by_vin, {"values": part}):
+        for vin, iccid, owner in await conn.execute(_BY_VIN, {"values": part}):
             out.bind_vin(vin, iccid, owner)
-    by_owner = (select(r.c.doc_index, r.c.iccid).select_from(joined)
-                .where(live, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(values)))
     for part in chunked(sorted(set(owners))):
-        for owner, iccid in await conn.execute(by_owner, {"values": part}):
+        for owner, iccid in await conn.execute(_BY_OWNER, {"values": part}):
             out.bind_owner(owner, iccid)
     ids = sorted(set(enterprise_ids))
     if ids:
-        rows = await conn.execute(select(enterprises.c.id, enterprises.c.callback_url)
-                                  .where(enterprises.c.id.in_(ids), enterprises.c.callback_url.is_not(None)))
+        rows = await conn.execute(_CALLBACKS, {"ids": ids})
         out.callbacks = {row.id: row.callback_url for row in rows if row.callback_url}
     return out

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, literal_column, select, update
+from sqlalchemy import Integer, Row, bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from provisioning.registrations.status import RegistrationStatus
@@ -48,6 +48,24 @@ class Claimed:
 _CLAIM_COLUMNS = tuple(r.c[field.name] for field in dataclasses.fields(Claimed))
 
 
+def _claim_statement(dialect: str) -> Any:
+    due = select(r.c.id).where(r.c.status == RegistrationStatus.PENDING, r.c.due_at <= bindparam("now_s"))
+    if dialect == "postgresql":
+        due = due.order_by(r.c.due_at, r.c.id).with_for_update(skip_locked=True)
+    else:  # the queue index holds (due_at, rowid): arrival order without a sort
+        due = due.order_by(r.c.due_at, literal_column("registrations.rowid"))
+    due = due.limit(bindparam("limit", type_=Integer))
+    return update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=bindparam("mark")).returning(
+        *_CLAIM_COLUMNS)
+
+
+#: built once per dialect: a worker claims many times a second under load
+_CLAIM = {name: _claim_statement(name) for name in ("postgresql", "sqlite")}
+_STILL_OURS = select(r.c.id).where(r.c.id.in_(bindparam("ids", expanding=True)),
+                                   r.c.status == RegistrationStatus.PENDING, r.c.due_at == bindparam("mark"))
+_STILL_OURS_LOCKED = _STILL_OURS.with_for_update()
+
+
 async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds: int) -> tuple[int, list[Claimed]]:
     """Claim up to ``limit`` due registrations, oldest first; returns (lease mark, rows).
 
@@ -56,25 +74,17 @@ async def claim(conn: AsyncConnection, *, limit: int, now_s: int, lease_seconds:
     (due_at, rowid), so the claim stops after ``limit`` entries without sorting the
     backlog), ``id`` on PostgreSQL (ids ascend in arrival order, see accept.py).
     The rows are returned in id order, which is arrival order too."""
-    due = select(r.c.id).where(r.c.status == RegistrationStatus.PENDING, r.c.due_at <= now_s).limit(limit)
-    if conn.dialect.name == "postgresql":
-        due = due.order_by(r.c.due_at, r.c.id).with_for_update(skip_locked=True)
-    else:  # the queue index holds (due_at, rowid): arrival order without a sort
-        due = due.order_by(r.c.due_at, literal_column("registrations.rowid"))
     mark = now_s + lease_seconds
-    stmt = update(r).where(r.c.id.in_(due.scalar_subquery())).values(due_at=mark).returning(*_CLAIM_COLUMNS)
-    rows = sorted((Claimed.of(row) for row in await conn.execute(stmt)), key=lambda row: row.id)
+    stmt = _CLAIM["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    result = await conn.execute(stmt, {"now_s": now_s, "limit": limit, "mark": mark})
+    rows = sorted((Claimed.of(row) for row in result), key=lambda row: row.id)
     return (mark, rows) if rows else (0, [])
 
 
 async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> set[str]:
     """The claimed rows this worker may still decide (locks them on PostgreSQL)."""
-    # the ids as one expanding parameter: no per-id coercion while building the statement
-    query = select(r.c.id).where(r.c.id.in_(bindparam("ids", expanding=True)),
-                                 r.c.status == RegistrationStatus.PENDING, r.c.due_at == mark)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return set((await conn.execute(query, {"ids": list(ids)})).scalars())
+    query = _STILL_OURS_LOCKED if conn.dialect.name == "postgresql" else _STILL_OURS
+    return {row.id for row in await conn.execute(query, {"ids": list(ids), "mark": mark})}
 
 
 async def note_failures(conn: AsyncConnection, failures: dict[str, BaseException], mark: int, now_s: int) -> None:

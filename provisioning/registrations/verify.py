@@ -220,21 +220,26 @@ class Verifier:
                     "v_reasons": json.dumps(o.reasons, ensure_ascii=False) if o.reasons else "[]",
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
                    for row, o in outcomes if o.status != RegistrationStatus.PENDING]
-        await executemany(conn, update(r).where(r.c.id == bindparam("b_id")).values(
-            status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
-            decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0), decided)
+        await executemany(conn, _DECIDED, decided)
         deferred = [{"b_id": row.id, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
                     for row, o in outcomes if o.status == RegistrationStatus.PENDING]
-        await executemany(conn, update(r).where(r.c.id == bindparam("b_id")).values(
-            iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0),
-            deferred)
+        await executemany(conn, _DEFERRED, deferred)
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
-        await executemany(conn, update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED)
-                          .values(status=RegistrationStatus.SUPERSEDED), superseded)
+        await executemany(conn, _SUPERSEDED, superseded)
         await write_drafts(conn, drafts, actor=self.actor, now=now)
         await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
         await record(conn, _audit_event(self.actor, outcomes), at=now)
+
+
+# The verifier's writes, built once (numbering.dbtypes.executemany compiles each once).
+_DECIDED = update(r).where(r.c.id == bindparam("b_id")).values(
+    status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
+    decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0)
+_DEFERRED = update(r).where(r.c.id == bindparam("b_id")).values(
+    iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0)
+_SUPERSEDED = update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED).values(
+    status=RegistrationStatus.SUPERSEDED)
 
 
 def _given_up(row: Claimed, bound: int) -> Checked:
