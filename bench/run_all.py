@@ -3,6 +3,9 @@ figures, the baselines each measured in the same run, the ratios, and the machin
 
     python bench/run_all.py [--output BENCHMARKS.md] [--only NAME ...] [--quick]
 
+Sections below the line KEPT_MARKER in the output file (profiles by step, measured by
+hand with bench/profile_steps.py) are kept as they are.
+
 Each benchmark is its own process (so one's memory or event loop never colours
 another's); its printed table is kept verbatim. --quick runs smaller sizes (a smoke
 test of the scripts, not figures to quote).
@@ -29,6 +32,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
+#: everything after this line in the output file is kept when the figures are rewritten
+KEPT_MARKER = "<!-- kept by run_all.py: sections below are measured by hand -->"
 POSTGRES_ENV, POSTGRES_DEFAULT = "CARRIER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 #: bench/registrations.py's exit status when the PostgreSQL server cannot be reached
 UNREACHABLE = os.EX_UNAVAILABLE
@@ -146,7 +151,12 @@ def main() -> int:
             output += f"\n\n(exit status {code})\n{errors}"
         parts += [f"## {name}", "", f"{bench.what}. `python bench/{bench.script}.py {shown}` took {elapsed:.0f} s.",
                   "", "```", output, "```", ""]
-    Path(args.output).write_text("\n".join(parts), encoding="utf-8")
+    out = Path(args.output)
+    if out.exists():  # sections written by hand (profiles) below the marker stay
+        kept = out.read_text(encoding="utf-8").partition(KEPT_MARKER)
+        if kept[1]:
+            parts += ["", KEPT_MARKER + kept[2].rstrip("\n"), ""]
+    out.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 1 if failed else 0
 
