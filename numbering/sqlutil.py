@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
@@ -81,6 +81,25 @@ async def lock_names(conn: AsyncConnection, names: Iterable[str]) -> None:
     keys = sorted({_lock_key(name) for name in names})
     if keys:
         await conn.execute(_LOCK_SQL, {"keys": keys})
+
+
+@contextlib.asynccontextmanager
+async def savepoint(conn: AsyncConnection, name: str = "unit_of_record") -> AsyncIterator[None]:
+    """A savepoint in the caller's transaction: what the block wrote is undone if it
+    raises (the error goes on), kept if it ends normally.
+
+    SQLAlchemy's ``begin_nested`` names each savepoint anew (``sa_savepoint_<n>``, counted
+    per connection): on a connection kept open for many units of work every name is a
+    new statement to compile and to keep in the compiled cache. One fixed name, issued
+    as plain SQL, is the same statement every time; savepoints of one name may nest."""
+    await conn.exec_driver_sql(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        await conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
+        await conn.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+        raise
+    await conn.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
 
 
 #: opens one transaction (``Database.write``, ``Database.read``...) for code that runs several

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.errors import DomainError
+from numbering.sqlutil import savepoint
 from provisioning.audit.events import acceptance
 from provisioning.audit.trail import record
 from provisioning.privacy.keyring import Keyring
@@ -67,7 +68,7 @@ async def accept_each(conn: AsyncConnection, keyring: Keyring, items: Sequence[I
     if not items:
         return []
     try:
-        async with conn.begin_nested():
+        async with savepoint(conn):
             return list(await accept(conn, keyring, items))
     except DBAPIError as exc:
         if len(items) == 1:
@@ -75,7 +76,7 @@ async def accept_each(conn: AsyncConnection, keyring: Keyring, items: Sequence[I
     out: list[Outcome] = []
     for item in items:
         try:
-            async with conn.begin_nested():
+            async with savepoint(conn):
                 out += await accept(conn, keyring, [item])
         except DBAPIError as exc:
             out.append(refused(exc))

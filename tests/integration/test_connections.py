@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.db import Database
 from carrier_gateway.sqlitedriver import WAL_SIZE_LIMIT
+from numbering.sqlutil import savepoint
 
 
 async def _driver(db: Database, *, write: bool) -> AsyncConnection:
@@ -98,3 +99,24 @@ async def test_the_wal_is_checkpointed_past_its_threshold_not_after_every_write(
         assert wal < 2 * threshold + WAL_SIZE_LIMIT, wal
     finally:
         await db.dispose()
+
+
+async def test_a_savepoint_undoes_its_block_alone_and_the_transaction_goes_on(db: Database) -> None:
+    async with db.write() as conn:
+        await conn.execute(text("CREATE TABLE sp (x INTEGER PRIMARY KEY)"))
+    async with db.write() as conn:
+        await conn.execute(text("INSERT INTO sp VALUES (1)"))
+        with pytest.raises(DBAPIError):
+            async with savepoint(conn):
+                await conn.execute(text("INSERT INTO sp VALUES (2)"))
+                await conn.execute(text("INSERT INTO sp VALUES (1)"))  # the primary key refuses it
+        with pytest.raises(LookupError):
+            async with savepoint(conn):
+                await conn.execute(text("INSERT INTO sp VALUES (3)"))
+                raise LookupError("not this one")
+        async with savepoint(conn):
+            await conn.execute(text("INSERT INTO sp VALUES (4)"))
+            async with savepoint(conn):  # the same name, nested
+                await conn.execute(text("INSERT INTO sp VALUES (5)"))
+    async with db.read() as conn:
+        assert list((await conn.execute(text("SELECT x FROM sp ORDER BY x"))).scalars()) == [1, 4, 5]

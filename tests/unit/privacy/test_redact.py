@@ -8,9 +8,12 @@ import json
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from carrier_gateway.logs import JsonFormatter
+from provisioning.privacy import redact as redaction
 from provisioning.privacy.redact import redact
 from provisioning.registrations.records import Subject
 
@@ -49,3 +52,21 @@ def test_a_logged_validation_error_does_not_echo_the_record() -> None:
     assert "input_value=<redacted>" in event["exc"] and event["who"] == "110105********002X"
     for value in ("欧阳明月", "11010519491231002X", "13912345678", "朝阳区某街"):
         assert value not in line
+
+
+_PIECES = st.one_of(
+    st.text(max_size=12),
+    st.from_regex(r"\d{9,19}[Xx]?", fullmatch=True),
+    st.from_regex(r"(\+86)?1[2-9]\d{8,10}", fullmatch=True),
+    st.from_regex(r"[a-z.]{0,8}@[a-z]{1,6}\.[a-z]{1,4}", fullmatch=True),
+    st.sampled_from(["input_value='张三'", 'input_value="x"', "input_value={'a': 1}, input_type=dict", " ", ","]),
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_the_quick_check_never_lets_through_what_the_patterns_would_mask(text: str) -> None:
+    full = redaction._INPUT_VALUE.sub("input_value=<redacted>", text)
+    full = redaction._RESIDENT_ID.sub(lambda m: redaction.mask_id_number(m.group(0)) or "", full)
+    full = redaction._MOBILE.sub(lambda m: redaction.mask_phone(m.group(0)) or "", full)
+    full = redaction._EMAIL.sub(lambda m: redaction.mask_email(m.group(0)) or "", full)
+    assert redaction.redact(text) == full
