@@ -105,21 +105,22 @@ class Connections:
             except BaseException:
                 slots.put_nowait(None)
                 raise
+        keep = reuse
         try:
             yield conn
-        except Exception as exc:
-            if isinstance(exc, DBAPIError) or conn.invalidated or conn.in_transaction():
-                await self._close(slots, conn)
-            else:
-                slots.put_nowait(conn)
+        except DBAPIError:
+            keep = False
+            raise
+        except Exception:  # an ordinary error: the transaction was rolled back, the connection is sound
             raise
         except BaseException:  # cancelled (perhaps inside a statement): never reuse it
-            await self._close(slots, conn)
+            keep = False
             raise
-        if not reuse or conn.in_transaction() or conn.invalidated:
-            await self._close(slots, conn)
-        else:
-            slots.put_nowait(conn)
+        finally:
+            if keep and not conn.invalidated and not conn.in_transaction():
+                slots.put_nowait(conn)
+            else:
+                await self._close(slots, conn)
 
     @staticmethod
     async def _close(slots: asyncio.Queue[AsyncConnection | None], conn: AsyncConnection) -> None:

@@ -156,10 +156,6 @@ USABLE_KEYS = select(api_keys.c.key_id, api_keys.c.enterprise_id, api_keys.c.sec
     api_keys.c.key_id.in_(bindparam("key_ids", expanding=True)), _usable(bindparam("now")))
 
 
-_USABLE_ENTERPRISES = select(api_keys.c.key_id, api_keys.c.enterprise_id).where(
-    api_keys.c.key_id.in_(bindparam("key_ids", expanding=True)), _usable(bindparam("now")))
-
-
 async def still_usable(conn: AsyncConnection, key_ids: Iterable[str], *, now: dt.datetime | None = None
                        ) -> dict[str, int]:
     """key id -> enterprise id of those of ``key_ids`` usable now (not revoked, not past
@@ -168,7 +164,7 @@ async def still_usable(conn: AsyncConnection, key_ids: Iterable[str], *, now: dt
     wanted = sorted(set(key_ids))
     if not wanted:
         return {}
-    rows = await conn.execute(_USABLE_ENTERPRISES, {"key_ids": wanted, "now": now or utcnow()})
+    rows = await conn.execute(USABLE_KEYS, {"key_ids": wanted, "now": now or utcnow()})
     return {row.key_id: row.enterprise_id for row in rows}
 
 
