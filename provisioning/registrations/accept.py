@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.dbtypes import executemany
 from numbering.errors import Conflict
 from numbering.sqlutil import insert_ignoring_conflicts
 from provisioning.documents.dispatch import identity_key
@@ -184,13 +185,15 @@ async def _write_records(conn: AsyncConnection, items: Sequence[Incoming], rows:
     first_of: dict[tuple[object, object], int] = {}
     for i in writing:  # the same record twice in one call: later copies point at the first
         first_of.setdefault((rows[i]["enterprise_id"], rows[i]["natural_key"]), i)
-    inserted: set[str] = set()
-    if first_of:
-        stmt = insert_ignoring_conflicts(conn, registrations, "id")
-        # in key order: two transactions inserting the same records wait on each other in one order, not in a circle
-        ordered = [rows[first_of[key]] for key in sorted(first_of, key=str)]
-        inserted = {r.id for r in await conn.execute(stmt, ordered)}
-    existing = await _ids_by_natural_key(conn, [k for k, i in first_of.items() if rows[i]["id"] not in inserted])
+    # in key order: two transactions inserting the same records wait on each other in one order, not in a circle
+    ordered = [rows[first_of[key]] for key in sorted(first_of, key=str)]
+    written = await executemany(conn, insert_ignoring_conflicts(conn, registrations), ordered)
+    existing: dict[tuple, str] = {}
+    if written == len(ordered):  # the common case: every record is new
+        inserted = {str(row["id"]) for row in ordered}
+    else:  # some were stored before (or the driver cannot count): each key's stored id says which
+        existing = await _ids_by_natural_key(conn, list(first_of))
+        inserted = {str(rows[i]["id"]) for key, i in first_of.items() if existing.get(key) == rows[i]["id"]}
     for i in writing:
         key = (rows[i]["enterprise_id"], rows[i]["natural_key"])
         first = first_of[key]
