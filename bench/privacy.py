@@ -37,7 +37,7 @@ from provisioning.documents import fake, fake_names  # noqa: E402
 from provisioning.personal_data.registry import COLUMNS  # noqa: E402
 from provisioning.personal_data.rotation import Reencryption  # noqa: E402
 from provisioning.privacy.keyring import new_keyring  # noqa: E402
-from provisioning.registrations.accept import SUBJECT_CONTEXT, Incoming, accept  # noqa: E402
+from provisioning.registrations.accept import SUBJECT_CONTEXT, Incoming, accept, prepare  # noqa: E402
 from provisioning.registrations.records import RegistrationRecord  # noqa: E402
 from provisioning.registrations.tables import registrations as r  # noqa: E402
 from provisioning.retention.purge import Retention  # noqa: E402
@@ -66,7 +66,7 @@ async def main(n_regs: int, n_entries: int) -> None:
         for start in range(0, n_regs, 1000):
             items = [Incoming(1, _record(rng, i)) for i in range(start, min(start + 1000, n_regs))]
             async with db.write() as conn:
-                await accept(conn, ring, items)
+                await accept(conn, prepare(ring, items))
         async with db.read() as conn:
             sealed = list((await conn.execute(select(r.c.subject_enc))).scalars())
 

@@ -192,7 +192,8 @@ async def one_round(args: argparse.Namespace, clock: Clock, profiler: cProfile.P
                         _results, items, _positions = oem_registrations.validate_batch(enterprise_id, parsed)
                     with clock.phase("accept"), prof("accept"):
                         async with db.write() as conn:
-                            accepted = await accept_and_record(conn, keyring, items, via="batch", actor="oem:bench")
+                            accepted = await accept_and_record(conn, accepting.prepare(keyring, items), via="batch",
+                                                             actor="oem:bench")
                     assert all(isinstance(a, tuple) for a in accepted), accepted[:3]
                 while True:
                     with clock.phase("verify"), prof("verify"):

@@ -23,7 +23,7 @@ from carrier_gateway.uploads import KeyUploadSlots
 from numbering.dbtypes import utcnow
 from provisioning.enterprises.credentials import USABLE_KEYS, open_secret, still_usable
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.accept import Incoming, Result
+from provisioning.registrations.accept import Incoming, Result, prepare
 from provisioning.registrations.authority import IdentityAuthority, SandboxAuthority, UnconfiguredAuthority
 from provisioning.registrations.intake import Outcome, accept_and_record
 
@@ -105,7 +105,8 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
     async def flush(items: Sequence[Push]) -> Sequence[Outcome | Exception]:
         """One group commit: the keys still usable and the nonces first (a revoked key
         or a replay is refused, and stores nothing), then the records (one the database
-        refuses fails alone)."""
+        refuses fails alone). The rows are sealed before the write lock is taken."""
+        prepared = prepare(keyring, [item for item, _ in items])
         async with db.write() as conn:
             usable = await still_usable(conn, {nonce.key_id for _, nonce in items})
             fresh = await claim_nonces(conn, [nonce for _, nonce in items])
@@ -118,8 +119,7 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
                 else:
                     refusals.append(None)
             stored = iter(await accept_and_record(
-                conn, keyring, [item for (item, _), refusal in zip(items, refusals, strict=True) if refusal is None],
-                via="push"))
+                conn, prepared.only([i for i, refusal in enumerate(refusals) if refusal is None]), via="push"))
         return [next(stored) if refusal is None else refusal for refusal in refusals]
 
     nonces = NonceStore(db)

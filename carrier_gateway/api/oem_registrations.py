@@ -25,7 +25,7 @@ from carrier_gateway.oem import ACCEPTOR
 from carrier_gateway.problems import validation_errors
 from carrier_gateway.routing import Call, Router, SchemaInvalid
 from numbering.errors import DomainError
-from provisioning.registrations.accept import Incoming
+from provisioning.registrations.accept import Incoming, prepare
 from provisioning.registrations.intake import accept_and_record
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.status import RegistrationStatus
@@ -74,9 +74,9 @@ async def push_registration(request: web.Request, call: Call) -> web.Response:
 async def push_batch(request: web.Request, call: Call) -> web.Response:
     results, items, positions = validate_batch(_enterprise(call), call.body)
     if items:
+        prepared = prepare(request.app[KEYRING], items)  # sealed before the write lock is taken
         async with request.app[DB].write() as conn:
-            accepted = await accept_and_record(conn, request.app[KEYRING], items, via="batch",
-                                               actor=f"oem:{call.principal.key_id}")
+            accepted = await accept_and_record(conn, prepared, via="batch", actor=f"oem:{call.principal.key_id}")
         for index, outcome in zip(positions, accepted, strict=True):
             if isinstance(outcome, DomainError):  # the database refused this record alone
                 results[index].update(status=RegistrationStatus.REJECTED, errors=[{"field": None, **outcome.to_dict()}])

@@ -27,7 +27,7 @@ from provisioning.jobs.receive import chunk_context
 from provisioning.jobs.tables import job_chunks as c
 from provisioning.jobs.tables import job_results, jobs
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.accept import Incoming
+from provisioning.registrations.accept import Incoming, prepare
 from provisioning.registrations.intake import accept_and_record
 from provisioning.registrations.records import RegistrationRecord
 
@@ -118,7 +118,7 @@ async def finish_chunk(conn: AsyncConnection, keyring: Keyring, claim: Claim, pa
     valid = [p for p in parsed if p.record is not None]
     items = [Incoming(claim.enterprise_id, p.record, job_id=claim.job_id, job_line=p.line)
              for p in valid if p.record is not None]
-    accepted = await accept_and_record(conn, keyring, items, via="job", actor=f"job:{claim.job_id}",
+    accepted = await accept_and_record(conn, prepare(keyring, items), via="job", actor=f"job:{claim.job_id}",
                                        job_id=claim.job_id, slice_size=ACCEPT_SLICE)
     rows, created = [], 0
     outcome = {p.line: a for p, a in zip(valid, accepted, strict=True)}

@@ -119,7 +119,32 @@ def _replay(first: tuple[str, str], item: Incoming) -> Result:
     return IdempotencyKeyReused("this Idempotency-Key was first used with a different request body; use a new key")
 
 
-async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incoming]) -> list[Result]:
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """Records ready to store: each item's row (id, sealed subject, blind indexes) built
+    before the write transaction opens, so that CPU work never holds the write lock."""
+
+    items: Sequence[Incoming]
+    rows: Sequence[dict[str, object]]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def part(self, start: int, stop: int | None = None) -> Prepared:
+        return Prepared(self.items[start:stop], self.rows[start:stop])
+
+    def only(self, keep: Sequence[int]) -> Prepared:
+        return Prepared([self.items[i] for i in keep], [self.rows[i] for i in keep])
+
+
+def prepare(keyring: Keyring, items: Sequence[Incoming]) -> Prepared:
+    """Each item's row, ids ascending in the items' order (no database work)."""
+    now_s = int(time.time())
+    return Prepared(items, [build_row(keyring, item, now_s, rid)
+                            for item, rid in zip(items, ascending_ids(len(items)), strict=True)])
+
+
+async def accept(conn: AsyncConnection, prepared: Prepared) -> list[Result]:
     """Write every record (PENDING) in the caller's transaction.
 
     Returns, per item, (registration id, created) -- created is False when the record
@@ -132,6 +157,7 @@ async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incomi
     written, and a record by its natural key (a unique index). A concurrent claim of the
     same key or record waits for the other transaction and then finds its row.
     """
+    items = prepared.items
     results: list[Result | None] = [None] * len(items)
     known = await _known_idempotency_keys(conn, {p for p in map(_key, items) if p})
     todo = []
@@ -141,8 +167,7 @@ async def accept(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incomi
             results[i] = _replay(known[pair], item)
         else:
             todo.append(i)
-    now_s = int(time.time())
-    rows = {i: build_row(keyring, items[i], now_s, rid) for i, rid in zip(todo, ascending_ids(len(todo)), strict=True)}
+    rows = {i: prepared.rows[i] for i in todo}
     claimer: dict[KeyPair, int] = {}  # each new key, and the first item in this call carrying it
     for i in todo:
         pair = _key(items[i])

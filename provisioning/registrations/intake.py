@@ -12,7 +12,6 @@ the backstop, not the rule.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,8 +20,7 @@ from numbering.errors import DomainError
 from numbering.sqlutil import savepoint
 from provisioning.audit.events import acceptance
 from provisioning.audit.trail import record
-from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.accept import Incoming, Result, accept
+from provisioning.registrations.accept import Prepared, Result, accept
 
 log = logging.getLogger("carrier.registrations")
 
@@ -62,39 +60,39 @@ def refused(exc: DBAPIError) -> DomainError:
 Outcome = Result | DomainError
 
 
-async def accept_each(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incoming]) -> list[Outcome]:
+async def accept_each(conn: AsyncConnection, prepared: Prepared) -> list[Outcome]:
     """``accept`` in the caller's transaction, where a record the database refuses gets
     its own error and every other record is stored."""
-    if not items:
+    if not prepared:
         return []
     try:
         async with savepoint(conn):
-            return list(await accept(conn, keyring, items))
+            return list(await accept(conn, prepared))
     except DBAPIError as exc:
-        if len(items) == 1:
+        if len(prepared) == 1:
             return [refused(exc)]
     out: list[Outcome] = []
-    for item in items:
+    for i in range(len(prepared)):
         try:
             async with savepoint(conn):
-                out += await accept(conn, keyring, [item])
+                out += await accept(conn, prepared.part(i, i + 1))
         except DBAPIError as exc:
             out.append(refused(exc))
     return out
 
 
-async def accept_and_record(conn: AsyncConnection, keyring: Keyring, items: Sequence[Incoming], *, via: str,
-                            actor: str | None = None, job_id: str | None = None,
-                            slice_size: int | None = None) -> list[Outcome]:
+async def accept_and_record(conn: AsyncConnection, prepared: Prepared, *, via: str, actor: str | None = None,
+                            job_id: str | None = None, slice_size: int | None = None) -> list[Outcome]:
     """Store the records (each alone, see ``accept_each``) and audit the ones created:
-    the one way every transport (single push, batch, job) accepts registrations.
+    the one way every transport (single push, batch, job) accepts registrations. The
+    rows are prepared (``accept.prepare``) before the transaction opens.
     ``slice_size`` writes a long list in slices (short bursts of work between awaits);
     a later slice finds an earlier slice's identical record by its natural key."""
-    step = slice_size or max(len(items), 1)
+    step = slice_size or max(len(prepared), 1)
     outcomes: list[Outcome] = []
-    for start in range(0, len(items), step):
-        outcomes += await accept_each(conn, keyring, items[start:start + step])
-    events = acceptance(items, outcomes, via=via, actor=actor, job_id=job_id)
+    for start in range(0, len(prepared), step):
+        outcomes += await accept_each(conn, prepared.part(start, start + step))
+    events = acceptance(prepared.items, outcomes, via=via, actor=actor, job_id=job_id)
     if events:
         await record(conn, *events)
     return outcomes

@@ -20,7 +20,7 @@ from provisioning.jobs.receive import receive_job
 from provisioning.network.nas import add_nas
 from provisioning.personal_data.registry import looks_sealed
 from provisioning.privacy.keyring import ENV_VAR, Keyring, new_keyring, write_keyring
-from provisioning.registrations.accept import Incoming, accept
+from provisioning.registrations.accept import Incoming, accept, prepare
 from provisioning.registrations.records import RegistrationRecord
 from tests.support.cli import Result, carrier
 from tests.support.world import Oem, build_oem, individual, organization
@@ -53,7 +53,7 @@ async def fill(db: Database, ring: Keyring, *, registrations: int = 6, seed: int
     records = [(organization if i % 3 == 2 else individual)(rng, iccid=oem.iccids[i]) for i in range(registrations)]
     items = [Incoming(oem.enterprise_id, RegistrationRecord.model_validate(r)) for r in records]
     async with db.write() as conn:
-        results = await accept(conn, ring, items)
+        results = await accept(conn, prepare(ring, items))
         people = []
         for role, phone in (("REAL_NAME", "13700000001"), ("PURCHASE", "13700000002"), ("REAL_NAME", "13700000003")):
             person = await add_person(conn, ring, oem.enterprise_id, role=role, name="赵六", id_type="RESIDENT_ID",

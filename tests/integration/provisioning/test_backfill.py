@@ -14,7 +14,7 @@ from provisioning.backfill import flags, status
 from provisioning.backfill.flags import BackfillCardsUnknown
 from provisioning.cards import lifecycle
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.accept import Incoming, accept
+from provisioning.registrations.accept import Incoming, accept, prepare
 from provisioning.registrations.authority import SandboxAuthority
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.verify import Verifier
@@ -26,8 +26,8 @@ FUTURE = dt.date.today() + dt.timedelta(days=365)
 
 async def _register(db: Database, keyring: Keyring, oem: Oem, records: list[dict[str, object]]) -> None:
     async with db.write() as conn:
-        await accept(conn, keyring, [Incoming(oem.enterprise_id, RegistrationRecord.model_validate(r))
-                                     for r in records])
+        await accept(conn, prepare(keyring, [Incoming(oem.enterprise_id, RegistrationRecord.model_validate(r))
+                                             for r in records]))
     await Verifier(write=db.write, keyring=keyring, authority=SandboxAuthority()).step()
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from carrier_gateway.db import Database
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations import queue
-from provisioning.registrations.accept import Incoming, accept
+from provisioning.registrations.accept import Incoming, accept, prepare
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.tables import registrations as r
 from tests.support.world import build_oem, individual
@@ -26,8 +26,8 @@ async def test_a_claim_is_one_statement_returning_typed_rows(db: Database, maste
     records = [individual(rng, iccid=oem.iccids[0]), individual(rng, iccid=oem.iccids[1], stage="BACKFILL")]
     records[1]["imei"] = None
     async with db.write() as conn:
-        ids = [res[0] for res in await accept(conn, master_key, [  # type: ignore[index]
-            Incoming(oem.enterprise_id, RegistrationRecord.model_validate(rec)) for rec in records])]
+        ids = [res[0] for res in await accept(conn, prepare(master_key, [  # type: ignore[index]
+            Incoming(oem.enterprise_id, RegistrationRecord.model_validate(rec)) for rec in records]))]
 
     statements: list[str] = []
 

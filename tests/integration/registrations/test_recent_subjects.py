@@ -10,7 +10,7 @@ from sqlalchemy import select
 from carrier_gateway.db import Database
 from provisioning.privacy.keyring import Keyring, new_keyring
 from provisioning.registrations import recent
-from provisioning.registrations.accept import Incoming
+from provisioning.registrations.accept import Incoming, prepare
 from provisioning.registrations.authority import SandboxAuthority
 from provisioning.registrations.intake import accept_and_record
 from provisioning.registrations.records import RegistrationRecord, Subject
@@ -24,7 +24,7 @@ async def _accept(db: Database, keyring: Keyring, enterprise_id: int, iccids: li
     items = [Incoming(enterprise_id, RegistrationRecord.model_validate(individual(rng, iccid=iccid)))
              for iccid in iccids]
     async with db.write() as conn:
-        outcomes = await accept_and_record(conn, keyring, items, via="push")
+        outcomes = await accept_and_record(conn, prepare(keyring, items), via="push")
     return [outcome[0] for outcome in outcomes]  # type: ignore[index]
 
 

@@ -17,7 +17,7 @@ from provisioning.audit.tables import audit_log
 from provisioning.cards.lifecycle import transition
 from provisioning.enterprises.persons import add_person, list_persons
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.accept import SUBJECT_CONTEXT, Incoming, accept
+from provisioning.registrations.accept import SUBJECT_CONTEXT, Incoming, accept, prepare
 from provisioning.registrations.authority import SandboxAuthority
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.tables import idempotency_keys
@@ -53,7 +53,7 @@ async def _setup(db: Database, ring: Keyring) -> Setup:
     records.append(bad)
     items = [Incoming(world.enterprise_id, RegistrationRecord.model_validate(rec)) for rec in records]
     async with db.write() as conn:
-        ids = [res[0] for res in await accept(conn, ring, items)]  # type: ignore[index]
+        ids = [res[0] for res in await accept(conn, prepare(ring, items))]  # type: ignore[index]
         await conn.execute(update(r).where(r.c.id == ids[0]).values(imei=None))
         await conn.execute(idempotency_keys.insert().values(enterprise_id=world.enterprise_id, key="sale-1",
                                                             request_hash="x", registration_id=ids[0]))
