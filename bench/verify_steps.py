@@ -6,19 +6,24 @@ reproducible on a shared machine and each phase can be profiled on its own:
 
 * schema validation: the batch body as the router validates it (``BatchIn`` from the
   raw JSON), then the records as ``push_batch`` validates them;
-* acceptance: ``accept_and_record`` in one write transaction per batch (as push_batch);
+* acceptance: ``prepare`` then ``accept_and_record`` in one write transaction per batch
+  (as push_batch), the rows handed to the verifier as a server's are (``--no-handoff``:
+  through the queue, as another process's rows are);
 * verification: ``Verifier.step()`` until the queue is empty, split into claim,
   check (decrypt and the pure document checks), authority (the sandbox), and
   decide+write (lock, still-ours, cards, bindings, decide, the UPDATEs, card drafts,
   outbox, audit), plus what is left of the step (its transactions: BEGIN, COMMIT).
 
-Times are ``time.process_time`` (CPU of this process, all threads) per record. The
+Times are ``time.process_time`` (CPU of this process, all threads) per record, or with
+``VERIFY_STEPS_CLOCK=thread`` the event loop's thread alone (what SQLite does on the
+driver's thread then does not count). The
 database is a fresh SQLite file prepared like bench/registrations.py (one OEM, cards,
 one valid record per card). ``--profile PHASE`` runs cProfile over that phase and
 prints the top functions by own time (tottime).
 
     python bench/verify_steps.py [--batches 10] [--batch-size 1000] [--rounds 3] [--freeze]
-                                 [--webhooks] [--profile accept|verify|schema] [--top 40] [--sort tottime]
+                                 [--webhooks] [--no-handoff] [--profile accept|verify|schema]
+                                 [--top 40] [--sort tottime]
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ from provisioning.privacy.keyring import new_keyring  # noqa: E402
 from provisioning.registrations import accept as accepting  # noqa: E402
 from provisioning.registrations import intake, verify  # noqa: E402
 from provisioning.registrations.authority import SandboxAuthority  # noqa: E402
+from provisioning.registrations.handoff import Handoff  # noqa: E402
 from provisioning.registrations.intake import accept_and_record  # noqa: E402
 
 
@@ -169,8 +175,9 @@ async def one_round(args: argparse.Namespace, clock: Clock, profiler: cProfile.P
         if args.freeze:
             gc.freeze()
         db = Database(url)
+        handoff = Handoff(lease_seconds=60) if not args.no_handoff else None
         verifier = verify.Verifier(write=db.write, keyring=keyring, authority=SandboxAuthority(),
-                                   linger_seconds=0.0)
+                                   linger_seconds=0.0, handoff=handoff)
         enterprise_id = 1
         outcomes: collections.Counter[str] = collections.Counter()
         try:
@@ -191,9 +198,12 @@ async def one_round(args: argparse.Namespace, clock: Clock, profiler: cProfile.P
                         parsed = BatchIn.model_validate_json(body)  # what the router does
                         _results, items, _positions = oem_registrations.validate_batch(enterprise_id, parsed)
                     with clock.phase("accept"), prof("accept"):
+                        rows = (handoff.prepare(keyring, items) if handoff is not None
+                                else accepting.prepare(keyring, items))
                         async with db.write() as conn:
-                            accepted = await accept_and_record(conn, accepting.prepare(keyring, items), via="batch",
-                                                             actor="oem:bench")
+                            accepted = await accept_and_record(conn, rows, via="batch", actor="oem:bench")
+                        if handoff is not None:
+                            handoff.give(rows, accepted)
                     assert all(isinstance(a, tuple) for a in accepted), accepted[:3]
                 while True:
                     with clock.phase("verify"), prof("verify"):
@@ -260,6 +270,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3, help="fresh databases measured; the median is shown")
     parser.add_argument("--webhooks", action="store_true", help="the OEM has a callback URL (outbox events)")
+    parser.add_argument("--no-handoff", action="store_true",
+                        help="verify through the queue only (as rows accepted by another process are)")
     parser.add_argument("--profile", choices=("schema", "accept", "verify"),
                         help="cProfile this phase (one round) and print the top functions by tottime")
     parser.add_argument("--top", type=int, default=40)

@@ -9,8 +9,11 @@ from aiohttp import web
 from carrier_gateway.db import Database
 from carrier_gateway.settings import Settings
 from provisioning.privacy.keyring import Keyring
+from provisioning.registrations.handoff import Handoff
 
 DB = web.AppKey("db", Database)
 SETTINGS = web.AppKey("settings", Settings)
 KEYRING = web.AppKey("keyring", Keyring)
 OPENAPI = web.AppKey("openapi", dict[str, Any])
+#: set when this process runs a verifier: what it accepts is handed to it (handoff.py)
+HANDOFF = web.AppKey("handoff", Handoff)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
+from carrier_gateway.appkeys import DB, HANDOFF, KEYRING, SETTINGS
 from carrier_gateway.jobs_worker import add_job_workers
 from carrier_gateway.metrics import METRICS
 from carrier_gateway.oem import AUTHORITY, NONCES
@@ -16,6 +16,8 @@ from carrier_gateway.webhooks import WEBHOOKS, WebhookSender
 from carrier_gateway.workers import Worker, Workers
 from numbering.msisdn import segments
 from provisioning.cards.runner import OrderRunner
+from provisioning.registrations import queue
+from provisioning.registrations.handoff import Handoff
 from provisioning.registrations.verify import Verifier
 
 WORKERS = web.AppKey("workers", Workers)
@@ -28,10 +30,13 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
     workers = Workers()
     app[WORKERS] = workers
     sender: WebhookSender | None = None
+    handoff: Handoff | None = None
     if settings.workers > 0:
+        policy = settings.policy()
+        handoff = app[HANDOFF] = Handoff(lease_seconds=policy.lease_seconds)
         verifier = Verifier(write=db.write, keyring=app[KEYRING], authority=app[AUTHORITY],
-                            policy=settings.policy(), batch_size=settings.verify_batch_size,
-                            on_events=lambda n: workers.wake("webhooks"))
+                            policy=policy, batch_size=settings.verify_batch_size,
+                            on_events=lambda n: workers.wake("webhooks"), handoff=handoff)
 
         metrics = app[METRICS]
 
@@ -64,5 +69,8 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await workers.stop(timeout=settings.shutdown_timeout)
+        if handoff is not None and handoff.size:  # not verified here: due now for any verifier, not after a lease
+            async with db.write() as conn:
+                await queue.release(conn, handoff.drain())
         if sender is not None:  # after the workers: a delivery in progress finishes first
             await sender.close()

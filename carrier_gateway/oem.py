@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
-from carrier_gateway.appkeys import DB, KEYRING, SETTINGS
+from carrier_gateway.appkeys import DB, HANDOFF, KEYRING, SETTINGS
 from carrier_gateway.batching import Batcher
 from carrier_gateway.db import Database
 from carrier_gateway.fleet import FLEET
@@ -106,7 +106,9 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
         """One group commit: the keys still usable and the nonces first (a revoked key
         or a replay is refused, and stores nothing), then the records (one the database
         refuses fails alone). The rows are sealed before the write lock is taken."""
-        prepared = prepare(keyring, [item for item, _ in items])
+        handoff = app.get(HANDOFF)
+        pushed = [item for item, _ in items]
+        prepared = handoff.prepare(keyring, pushed) if handoff is not None else prepare(keyring, pushed)
         async with db.write() as conn:
             usable = await still_usable(conn, {nonce.key_id for _, nonce in items})
             fresh = await claim_nonces(conn, [nonce for _, nonce in items])
@@ -118,8 +120,11 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
                     refusals.append(replayed())
                 else:
                     refusals.append(None)
-            stored = iter(await accept_and_record(
-                conn, prepared.only([i for i, refusal in enumerate(refusals) if refusal is None]), via="push"))
+            storing = prepared.only([i for i, refusal in enumerate(refusals) if refusal is None])
+            accepted = await accept_and_record(conn, storing, via="push")
+        if handoff is not None:  # committed: to this process's verifier
+            handoff.give(storing, accepted)
+        stored = iter(accepted)
         return [next(stored) if refusal is None else refusal for refusal in refusals]
 
     nonces = NonceStore(db)

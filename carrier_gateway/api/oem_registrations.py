@@ -18,7 +18,7 @@ from carrier_gateway.api.oem_models import (
     BatchOut,
     RegistrationOut,
 )
-from carrier_gateway.appkeys import DB, KEYRING
+from carrier_gateway.appkeys import DB, HANDOFF, KEYRING
 from carrier_gateway.background import VERIFY, WORKERS
 from carrier_gateway.jsonio import json_response
 from carrier_gateway.oem import ACCEPTOR
@@ -74,9 +74,13 @@ async def push_registration(request: web.Request, call: Call) -> web.Response:
 async def push_batch(request: web.Request, call: Call) -> web.Response:
     results, items, positions = validate_batch(_enterprise(call), call.body)
     if items:
-        prepared = prepare(request.app[KEYRING], items)  # sealed before the write lock is taken
+        handoff = request.app.get(HANDOFF)
+        keyring = request.app[KEYRING]  # sealed before the write lock is taken:
+        prepared = handoff.prepare(keyring, items) if handoff is not None else prepare(keyring, items)
         async with request.app[DB].write() as conn:
             accepted = await accept_and_record(conn, prepared, via="batch", actor=f"oem:{call.principal.key_id}")
+        if handoff is not None:  # committed: to this process's verifier
+            handoff.give(prepared, accepted)
         for index, outcome in zip(positions, accepted, strict=True):
             if isinstance(outcome, DomainError):  # the database refused this record alone
                 results[index].update(status=RegistrationStatus.REJECTED, errors=[{"field": None, **outcome.to_dict()}])

@@ -22,7 +22,6 @@ from numbering.sqlutil import insert_ignoring_conflicts
 from provisioning.documents.dispatch import identity_key
 from provisioning.documents.errors import DocumentError
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations import recent
 from provisioning.registrations.ids import new_id
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.tables import idempotency_keys, registrations
@@ -76,13 +75,12 @@ def ascending_ids(count: int) -> list[str]:
     return out
 
 
-def build_row(keyring: Keyring, item: Incoming, now_s: int, registration_id: str | None = None
+def build_row(keyring: Keyring, item: Incoming, due_at: int, registration_id: str | None = None
               ) -> dict[str, object]:
     record = item.record
     canonical = record.model_dump_json()
     owner = owner_key(record)
     sealed = keyring.encrypt(record.subject.model_dump_json(), SUBJECT_CONTEXT)
-    recent.keep(sealed, record.subject)
     return {
         "id": registration_id or new_id("r"),
         "enterprise_id": item.enterprise_id,
@@ -99,7 +97,7 @@ def build_row(keyring: Keyring, item: Incoming, now_s: int, registration_id: str
         "oem_method": record.oem_verification.method,
         "job_id": item.job_id,
         "job_line": item.job_line,
-        "due_at": now_s,
+        "due_at": due_at,
     }
 
 
@@ -126,22 +124,27 @@ class Prepared:
 
     items: Sequence[Incoming]
     rows: Sequence[dict[str, object]]
+    #: the rows are written claimed by this process's verifier until then (handoff.py)
+    claimed_until: int | None = None
 
     def __len__(self) -> int:
         return len(self.items)
 
     def part(self, start: int, stop: int | None = None) -> Prepared:
-        return Prepared(self.items[start:stop], self.rows[start:stop])
+        return Prepared(self.items[start:stop], self.rows[start:stop], self.claimed_until)
 
     def only(self, keep: Sequence[int]) -> Prepared:
-        return Prepared([self.items[i] for i in keep], [self.rows[i] for i in keep])
+        return Prepared([self.items[i] for i in keep], [self.rows[i] for i in keep], self.claimed_until)
 
 
-def prepare(keyring: Keyring, items: Sequence[Incoming]) -> Prepared:
-    """Each item's row, ids ascending in the items' order (no database work)."""
+def prepare(keyring: Keyring, items: Sequence[Incoming], *, claimed_until: int | None = None) -> Prepared:
+    """Each item's row, ids ascending in the items' order (no database work). With
+    ``claimed_until`` the rows are written already claimed until that lease mark (due
+    then, not now): this process's verifier is handed them (handoff.py)."""
     now_s = int(time.time())
-    return Prepared(items, [build_row(keyring, item, now_s, rid)
-                            for item, rid in zip(items, ascending_ids(len(items)), strict=True)])
+    due = now_s if claimed_until is None else claimed_until
+    return Prepared(items, [build_row(keyring, item, due, rid)
+                            for item, rid in zip(items, ascending_ids(len(items)), strict=True)], claimed_until)
 
 
 async def accept(conn: AsyncConnection, prepared: Prepared) -> list[Result]:

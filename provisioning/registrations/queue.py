@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,6 +86,16 @@ async def still_ours(conn: AsyncConnection, ids: Sequence[str], mark: int) -> se
     """The claimed rows this worker may still decide (locks them on PostgreSQL)."""
     query = _STILL_OURS_LOCKED if conn.dialect.name == "postgresql" else _STILL_OURS
     return {row.id for row in await conn.execute(query, {"ids": list(ids), "mark": mark})}
+
+
+async def release(conn: AsyncConnection, marks: dict[str, int]) -> None:
+    """Make these claimed rows due now (each only if still PENDING under its lease mark):
+    a process that stops gives back what it had not started on, instead of leaving it
+    to its lease."""
+    rows = [{"b_id": reg_id, "b_mark": mark} for reg_id, mark in marks.items()]
+    if rows:
+        await conn.execute(update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.PENDING,
+                                           r.c.due_at == bindparam("b_mark")).values(due_at=int(time.time())), rows)
 
 
 async def note_failures(conn: AsyncConnection, failures: dict[str, BaseException], mark: int, now_s: int) -> None:

@@ -29,11 +29,12 @@ from provisioning.cards.events import suspended_event
 from provisioning.cards.states import SuspensionCause
 from provisioning.outbox.queue import enqueue_many
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations import queue, recent
+from provisioning.registrations import queue
 from provisioning.registrations.accept import SUBJECT_CONTEXT
 from provisioning.registrations.authority import Answer, IdentityAuthority
 from provisioning.registrations.context import load_bindings
 from provisioning.registrations.decide import Outcome, decide
+from provisioning.registrations.handoff import Handoff
 from provisioning.registrations.policy import Policy
 from provisioning.registrations.queue import Claimed
 from provisioning.registrations.records import Subject
@@ -74,16 +75,18 @@ class Verifier:
     #: a row whose verification failed with an error this often in a row (no decision or
     #: deferral in between) is REJECTED with VERIFICATION_FAILED instead of retried for ever
     max_failures: int = 5
+    #: registrations this process accepted, written claimed for this verifier (handoff.py)
+    handoff: Handoff | None = None
     _last_partial: float = dataclasses.field(default=0.0, repr=False)
+    #: after a step of handed-off rows the next one looks at the queue first, so rows
+    #: due there (another process's, a restart's) are never starved by a busy hand-off
+    _queue_turn: bool = dataclasses.field(default=False, repr=False)
 
     async def step(self) -> StepResult:
         wait = self._last_partial + self.linger_seconds - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
-        now_s = int(time.time())
-        async with self.write() as conn:
-            mark, rows = await queue.claim(conn, limit=self.batch_size, now_s=now_s,
-                                           lease_seconds=self.policy.lease_seconds)
+        mark, rows, subjects = await self._next_rows()
         self._last_partial = time.monotonic() if len(rows) < self.batch_size else 0.0
         if not rows:
             return StepResult()
@@ -95,7 +98,7 @@ class Verifier:
                 checked[row.id] = (_given_up(row, self.max_failures), None)  # type: ignore[assignment]
             else:
                 try:
-                    checked[row.id] = self._check(row, today)
+                    checked[row.id] = self._check(row, subjects.get(row.id), today)
                 except Exception as exc:  # noqa: BLE001 - one unreadable row must not stop the others
                     failed[row.id] = exc
             if n % 50 == 0:  # CPU-bound: let requests in between (keeps their latency low)
@@ -137,9 +140,25 @@ class Verifier:
             total.given_up += one.given_up
         return total
 
-    def _check(self, row: Claimed, today: dt.date) -> tuple[Checked, Subject]:
-        subject = recent.take(row.subject_enc)  # sealed by this process a moment ago: no need to open it
-        if subject is None:
+    async def _next_rows(self) -> tuple[int, list[Claimed], dict[str, Subject]]:
+        """Rows to verify: handed off by this process's acceptance (their subjects with
+        them), else claimed from the queue; (lease mark, rows, subjects known)."""
+        if self.handoff is not None and not self._queue_turn:
+            mark, handed = self.handoff.take(self.batch_size)
+            if handed:
+                self._queue_turn = True
+                return mark, [h.claimed for h in handed], {h.claimed.id: h.subject for h in handed}
+        self._queue_turn = False
+        async with self.write() as conn:
+            mark, rows = await queue.claim(conn, limit=self.batch_size, now_s=int(time.time()),
+                                           lease_seconds=self.policy.lease_seconds)
+        if not rows and self.handoff is not None:
+            mark, handed = self.handoff.take(self.batch_size)
+            return mark, [h.claimed for h in handed], {h.claimed.id: h.subject for h in handed}
+        return mark, rows, {}
+
+    def _check(self, row: Claimed, subject: Subject | None, today: dt.date) -> tuple[Checked, Subject]:
+        if subject is None:  # claimed from the queue: open it
             subject = Subject.model_validate_json(self.keyring.decrypt(row.subject_enc, SUBJECT_CONTEXT))
         return check_parts(subject, row.vin, row.imei, row.sold_at, today=today, policy=self.policy), subject
 

@@ -1,0 +1,95 @@
+"""Registrations a process accepted, handed straight to its own verifier.
+
+Acceptance already holds everything the verifier reads of a new registration (the row
+it wrote, the subject it sealed); claiming the row back from the queue and opening the
+subject again would redo that work. When this process runs a verifier with room in its
+hand-off, acceptance writes each new row *already claimed*: ``due_at`` is the lease
+mark of the hand-off (now + the lease) instead of now, so no other verifier claims it,
+and after the commit the rows go to the verifier in memory.
+
+Nothing else changes in what is stored or decided. The verifier writes a handed-off
+row's outcome only if it still carries that mark (``queue.still_ours``), as for a row
+it claimed; if the process stops before deciding, the lease runs out and any verifier
+claims the row from the database, as after a crash mid-step. A row whose hand-off never
+happened (an error after the commit) is claimed the same way once its lease is over.
+
+Personal data: the subjects are plaintext in this process's memory only (as they were
+while the request was handled), at most ``limit`` rows, each dropped when its
+verification step takes it; nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import time
+from collections.abc import Sequence
+
+from provisioning.privacy.keyring import Keyring
+from provisioning.registrations.accept import Incoming, Prepared, prepare
+from provisioning.registrations.queue import Claimed
+from provisioning.registrations.records import Subject
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Handed:
+    """A registration handed to the verifier: its row as a claim would return it, its
+    subject as accepted, and the lease mark its row was written with."""
+
+    claimed: Claimed
+    subject: Subject
+    mark: int
+
+
+class Handoff:
+    def __init__(self, *, lease_seconds: int, limit: int = 20_000) -> None:
+        self.lease_seconds = lease_seconds
+        self.limit = limit
+        self._rows: collections.deque[Handed] = collections.deque()
+
+    @property
+    def size(self) -> int:
+        """Rows waiting for the verifier."""
+        return len(self._rows)
+
+    def mark_for(self, count: int) -> int | None:
+        """The lease mark to write ``count`` new rows with, or None when the hand-off has
+        no room for them (they are then written due now, for any verifier to claim)."""
+        if len(self._rows) + count > self.limit:
+            return None
+        return int(time.time()) + self.lease_seconds
+
+    def prepare(self, keyring: Keyring, items: Sequence[Incoming]) -> Prepared:
+        """``accept.prepare``, the rows written claimed for this hand-off when it has room."""
+        return prepare(keyring, items, claimed_until=self.mark_for(len(items)))
+
+    def give(self, prepared: Prepared, outcomes: Sequence[object]) -> None:
+        """After the commit: the rows of ``prepared`` that it created (an outcome
+        ``(id, True)``) and wrote claimed go to the verifier."""
+        if prepared.claimed_until is None:
+            return
+        for item, row, outcome in zip(prepared.items, prepared.rows, outcomes, strict=True):
+            if isinstance(outcome, tuple) and outcome[1]:
+                self._rows.append(Handed(Claimed(
+                    id=str(row["id"]), enterprise_id=item.enterprise_id, card_ref=str(row["card_ref"]),
+                    stage=str(row["stage"]), subject_type=str(row["subject_type"]),
+                    id_type=row["id_type"],  # type: ignore[arg-type]
+                    subject_enc=str(row["subject_enc"]), doc_index=row["doc_index"],  # type: ignore[arg-type]
+                    vin=str(row["vin"]), imei=row["imei"], sold_at=row["sold_at"],  # type: ignore[arg-type]
+                    attempts=0, failures=0, last_error=None), item.record.subject, prepared.claimed_until))
+
+    def take(self, limit: int) -> tuple[int, list[Handed]]:
+        """Up to ``limit`` rows that share the oldest mark, in arrival order: (mark, rows)."""
+        if not self._rows:
+            return 0, []
+        mark = self._rows[0].mark
+        out: list[Handed] = []
+        while self._rows and len(out) < limit and self._rows[0].mark == mark:
+            out.append(self._rows.popleft())
+        return mark, out
+
+    def drain(self) -> dict[str, int]:
+        """Every row still here, forgotten: {id: its lease mark} (to release them)."""
+        out = {h.claimed.id: h.mark for h in self._rows}
+        self._rows.clear()
+        return out
