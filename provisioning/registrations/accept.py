@@ -9,6 +9,7 @@ registration; a single push may also carry an Idempotency-Key.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Sequence
@@ -19,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering.dbtypes import executemany
 from numbering.errors import Conflict
 from numbering.sqlutil import insert_ignoring_conflicts
-from provisioning.documents.dispatch import identity_key
+from provisioning.documents.dispatch import inspect_document
 from provisioning.documents.errors import DocumentError
+from provisioning.documents.gb11643 import today_in_china
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.ids import new_id
 from provisioning.registrations.records import RegistrationRecord
@@ -45,16 +47,22 @@ class Incoming:
     request_hash: str | None = None
 
 
-def owner_key(record: RegistrationRecord) -> str | None:
+#: an individual's document as ``inspect_document`` read it: (identity key, birth date)
+Inspected = tuple[str, dt.date | None]
+
+
+def owner_key(record: RegistrationRecord, today: dt.date) -> tuple[str | None, Inspected | None]:
     """The owner's identity (an individual's document, or an organisation's USCC), for
-    the blind index; None when it is not valid (the verifier will say why)."""
+    the blind index, None when it is not valid (the verifier will say why); and an
+    individual's document as inspected on ``today`` (the verifier reuses it that day)."""
     subject = record.subject
+    if subject.type != "INDIVIDUAL":
+        return f"USCC:{(subject.uscc or '').strip().upper()}", None
     try:
-        if subject.type == "INDIVIDUAL":
-            return identity_key(subject.id_type or "", subject.id_number or "")
-        return f"USCC:{(subject.uscc or '').strip().upper()}"
+        inspected = inspect_document(subject.id_type or "", subject.id_number or "", today=today)
     except DocumentError:
-        return None
+        return None, None
+    return inspected[0], inspected
 
 
 _last_id = ""
@@ -75,14 +83,15 @@ def ascending_ids(count: int) -> list[str]:
     return out
 
 
-def build_row(keyring: Keyring, item: Incoming, due_at: int, registration_id: str | None = None
-              ) -> dict[str, object]:
+def build_row(keyring: Keyring, item: Incoming, due_at: int, registration_id: str, today: dt.date
+              ) -> tuple[dict[str, object], Inspected | None]:
+    """The row to insert, and the individual's document as inspected on ``today``."""
     record = item.record
     canonical = record.model_dump_json()
-    owner = owner_key(record)
+    owner, inspected = owner_key(record, today)
     sealed = keyring.encrypt(record.subject.model_dump_json(), SUBJECT_CONTEXT)
     return {
-        "id": registration_id or new_id("r"),
+        "id": registration_id,
         "enterprise_id": item.enterprise_id,
         "card_ref": record.card_ref,
         "stage": record.stage,
@@ -98,7 +107,7 @@ def build_row(keyring: Keyring, item: Incoming, due_at: int, registration_id: st
         "job_id": item.job_id,
         "job_line": item.job_line,
         "due_at": due_at,
-    }
+    }, inspected
 
 
 Result = tuple[str, bool] | IdempotencyKeyReused
@@ -124,6 +133,10 @@ class Prepared:
 
     items: Sequence[Incoming]
     rows: Sequence[dict[str, object]]
+    #: each individual's document as inspected on ``day`` (None: an organisation, or invalid)
+    documents: Sequence[Inspected | None]
+    #: the date (in China) the documents were inspected on
+    day: dt.date
     #: the rows are written claimed by this process's verifier until then (handoff.py)
     claimed_until: int | None = None
 
@@ -131,20 +144,23 @@ class Prepared:
         return len(self.items)
 
     def part(self, start: int, stop: int | None = None) -> Prepared:
-        return Prepared(self.items[start:stop], self.rows[start:stop], self.claimed_until)
+        return dataclasses.replace(self, items=self.items[start:stop], rows=self.rows[start:stop],
+                                   documents=self.documents[start:stop])
 
     def only(self, keep: Sequence[int]) -> Prepared:
-        return Prepared([self.items[i] for i in keep], [self.rows[i] for i in keep], self.claimed_until)
+        return dataclasses.replace(self, items=[self.items[i] for i in keep], rows=[self.rows[i] for i in keep],
+                                   documents=[self.documents[i] for i in keep])
 
 
 def prepare(keyring: Keyring, items: Sequence[Incoming], *, claimed_until: int | None = None) -> Prepared:
     """Each item's row, ids ascending in the items' order (no database work). With
     ``claimed_until`` the rows are written already claimed until that lease mark (due
     then, not now): this process's verifier is handed them (handoff.py)."""
-    now_s = int(time.time())
-    due = now_s if claimed_until is None else claimed_until
-    return Prepared(items, [build_row(keyring, item, due, rid)
-                            for item, rid in zip(items, ascending_ids(len(items)), strict=True)], claimed_until)
+    due = int(time.time()) if claimed_until is None else claimed_until
+    today = today_in_china()
+    built = [build_row(keyring, item, due, rid, today)
+             for item, rid in zip(items, ascending_ids(len(items)), strict=True)]
+    return Prepared(items, [row for row, _ in built], [document for _, document in built], today, claimed_until)
 
 
 async def accept(conn: AsyncConnection, prepared: Prepared) -> list[Result]:

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Sequence
 
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.accept import Incoming, Prepared, prepare
+from provisioning.registrations.accept import Incoming, Inspected, Prepared, prepare
 from provisioning.registrations.queue import Claimed
 from provisioning.registrations.records import Subject
 
@@ -39,6 +40,9 @@ class Handed:
     claimed: Claimed
     subject: Subject
     mark: int
+    #: the individual's document as acceptance inspected it on ``day`` (``accept.Inspected``)
+    document: Inspected | None
+    day: dt.date
 
 
 class Handoff:
@@ -68,15 +72,15 @@ class Handoff:
         ``(id, True)``) and wrote claimed go to the verifier."""
         if prepared.claimed_until is None:
             return
-        for item, row, outcome in zip(prepared.items, prepared.rows, outcomes, strict=True):
+        mark, day = prepared.claimed_until, prepared.day
+        for item, row, document, outcome in zip(prepared.items, prepared.rows, prepared.documents, outcomes,
+                                                strict=True):
             if isinstance(outcome, tuple) and outcome[1]:
-                self._rows.append(Handed(Claimed(
-                    id=str(row["id"]), enterprise_id=item.enterprise_id, card_ref=str(row["card_ref"]),
-                    stage=str(row["stage"]), subject_type=str(row["subject_type"]),
-                    id_type=row["id_type"],  # type: ignore[arg-type]
-                    subject_enc=str(row["subject_enc"]), doc_index=row["doc_index"],  # type: ignore[arg-type]
-                    vin=str(row["vin"]), imei=row["imei"], sold_at=row["sold_at"],  # type: ignore[arg-type]
-                    attempts=0, failures=0, last_error=None), item.record.subject, prepared.claimed_until))
+                claimed = Claimed(row["id"], item.enterprise_id, row["card_ref"], row["stage"],  # type: ignore[arg-type]
+                                  row["subject_type"], row["id_type"], row["subject_enc"],  # type: ignore[arg-type]
+                                  row["doc_index"], row["vin"], row["imei"], row["sold_at"],  # type: ignore[arg-type]
+                                  0, 0, None)
+                self._rows.append(Handed(claimed, item.record.subject, mark, document, day))
 
     def take(self, limit: int) -> tuple[int, list[Handed]]:
         """Up to ``limit`` rows that share the oldest mark, in arrival order: (mark, rows)."""

@@ -54,14 +54,16 @@ def check_record(record: RegistrationRecord, *, today: dt.date, policy: Policy) 
 
 
 def check_parts(subject: Subject, vin: str, imei: str | None, sold_at: dt.date | None, *, today: dt.date,
-                policy: Policy) -> Checked:
+                policy: Policy, inspected: tuple[str, dt.date | None] | None = None) -> Checked:
+    """``inspected``: an individual's document as ``inspect_document`` read it on
+    ``today`` (acceptance did that moment ago), so it is not read again."""
     reasons: list[Reason] = []
     out = Checked(reasons)
     out.vin = _guard(reasons, "", checks.validate_vin, vin, field="vin")
     if imei is not None:
         out.imei = _guard(reasons, "", checks.validate_imei, imei, field="imei")
     if subject.type == "INDIVIDUAL":
-        _individual(out, subject, today, policy)
+        _individual(out, subject, today, policy, inspected)
     else:
         _guard(reasons, "subject.", checks.validate_organization_name, subject.name, field="name")
         _guard(reasons, "subject.", checks.validate_uscc, subject.uscc or "", field="uscc")
@@ -77,11 +79,13 @@ def check_parts(subject: Subject, vin: str, imei: str | None, sold_at: dt.date |
     return out
 
 
-def _individual(out: Checked, subject: Subject, today: dt.date, policy: Policy) -> None:
+def _individual(out: Checked, subject: Subject, today: dt.date, policy: Policy,
+                inspected: tuple[str, dt.date | None] | None) -> None:
     reasons = out.reasons
     _guard(reasons, "subject.", checks.validate_person_name, subject.name, field="name")
-    id_type, number = subject.id_type or "", subject.id_number or ""
-    inspected = _guard(reasons, "subject.", inspect_document, id_type, number, today=today)
+    if inspected is None:
+        id_type, number = subject.id_type or "", subject.id_number or ""
+        inspected = _guard(reasons, "subject.", inspect_document, id_type, number, today=today)
     if inspected is None:
         return
     out.identity, birth = inspected

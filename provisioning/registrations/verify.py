@@ -34,7 +34,7 @@ from provisioning.registrations.accept import SUBJECT_CONTEXT
 from provisioning.registrations.authority import Answer, IdentityAuthority
 from provisioning.registrations.context import load_bindings
 from provisioning.registrations.decide import Outcome, decide
-from provisioning.registrations.handoff import Handoff
+from provisioning.registrations.handoff import Handed, Handoff
 from provisioning.registrations.policy import Policy
 from provisioning.registrations.queue import Claimed
 from provisioning.registrations.records import Subject
@@ -86,7 +86,7 @@ class Verifier:
         wait = self._last_partial + self.linger_seconds - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
-        mark, rows, subjects = await self._next_rows()
+        mark, rows, handed = await self._next_rows()
         self._last_partial = time.monotonic() if len(rows) < self.batch_size else 0.0
         if not rows:
             return StepResult()
@@ -98,7 +98,7 @@ class Verifier:
                 checked[row.id] = (_given_up(row, self.max_failures), None)  # type: ignore[assignment]
             else:
                 try:
-                    checked[row.id] = self._check(row, subjects.get(row.id), today)
+                    checked[row.id] = self._check(row, handed.get(row.id), today)
                 except Exception as exc:  # noqa: BLE001 - one unreadable row must not stop the others
                     failed[row.id] = exc
             if n % 50 == 0:  # CPU-bound: let requests in between (keeps their latency low)
@@ -140,27 +140,31 @@ class Verifier:
             total.given_up += one.given_up
         return total
 
-    async def _next_rows(self) -> tuple[int, list[Claimed], dict[str, Subject]]:
-        """Rows to verify: handed off by this process's acceptance (their subjects with
-        them), else claimed from the queue; (lease mark, rows, subjects known)."""
+    async def _next_rows(self) -> tuple[int, list[Claimed], dict[str, Handed]]:
+        """Rows to verify: handed off by this process's acceptance (with what it read of
+        them), else claimed from the queue; (lease mark, rows, the hand-offs by id)."""
         if self.handoff is not None and not self._queue_turn:
             mark, handed = self.handoff.take(self.batch_size)
             if handed:
                 self._queue_turn = True
-                return mark, [h.claimed for h in handed], {h.claimed.id: h.subject for h in handed}
+                return mark, [h.claimed for h in handed], {h.claimed.id: h for h in handed}
         self._queue_turn = False
         async with self.write() as conn:
             mark, rows = await queue.claim(conn, limit=self.batch_size, now_s=int(time.time()),
                                            lease_seconds=self.policy.lease_seconds)
         if not rows and self.handoff is not None:
             mark, handed = self.handoff.take(self.batch_size)
-            return mark, [h.claimed for h in handed], {h.claimed.id: h.subject for h in handed}
+            return mark, [h.claimed for h in handed], {h.claimed.id: h for h in handed}
         return mark, rows, {}
 
-    def _check(self, row: Claimed, subject: Subject | None, today: dt.date) -> tuple[Checked, Subject]:
-        if subject is None:  # claimed from the queue: open it
+    def _check(self, row: Claimed, handed: Handed | None, today: dt.date) -> tuple[Checked, Subject]:
+        if handed is None:  # claimed from the queue: open it
             subject = Subject.model_validate_json(self.keyring.decrypt(row.subject_enc, SUBJECT_CONTEXT))
-        return check_parts(subject, row.vin, row.imei, row.sold_at, today=today, policy=self.policy), subject
+            inspected = None
+        else:  # as accepted; its document as inspected then, if that was today
+            subject, inspected = handed.subject, handed.document if handed.day == today else None
+        return check_parts(subject, row.vin, row.imei, row.sold_at, today=today, policy=self.policy,
+                           inspected=inspected), subject
 
     async def _ask_authority(self, rows: Sequence[Claimed], checked: dict[str, tuple[Checked, Subject]]
                              ) -> dict[str, Answer]:

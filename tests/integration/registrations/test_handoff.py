@@ -4,12 +4,15 @@ to it in memory; everything else reaches a verifier through the queue, as before
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 import random
 import time
 
 from sqlalchemy import select
 
 from carrier_gateway.db import Database
+from numbering.clock import CHINA
 from provisioning.privacy.keyring import Keyring, new_keyring
 from provisioning.registrations import queue
 from provisioning.registrations.accept import Incoming, prepare
@@ -128,3 +131,25 @@ async def test_a_busy_handoff_does_not_starve_the_queue(db: Database, master_key
     await verifier.step()  # then the queue's turn, though the hand-off still holds two
     assert (await _rows(db))[queued[0]][0] == "VERIFIED"
     assert handoff.size == 2
+
+
+async def test_the_document_acceptance_inspected_is_reused_only_on_the_same_day(
+        db: Database, master_key: Keyring) -> None:
+    """The hand-off carries the individual's document as acceptance read it; the verifier
+    takes that reading only on the day it was made (a birthday may fall in between)."""
+    oem = await build_oem(db, master_key, cards=2)
+    handoff = Handoff(lease_seconds=60)
+    ids = await _accept(db, master_key, _items(oem.enterprise_id, oem.iccids, 10), handoff)
+    today = dt.datetime.now(CHINA).date()
+    _mark, handed = handoff.take(10)
+    assert [h.day for h in handed] == [today, today] and all(h.document for h in handed)
+    # a reading that says "born yesterday": taken on its day, refused as under age; not on another day
+    young = (handed[0].document[0], today - dt.timedelta(days=1))  # type: ignore[index]
+    handoff._rows.extend([dataclasses.replace(handed[0], document=young),
+                          dataclasses.replace(handed[1], document=young, day=today - dt.timedelta(days=1))])
+    await _verifier(db, master_key, handoff).step()
+    async with db.read() as conn:
+        rows = {r.id: (r.status, r.reasons) for r in await conn.execute(
+            select(registrations.c.id, registrations.c.status, registrations.c.reasons))}
+    assert rows[ids[0]][0] == "REJECTED" and "HOLDER_UNDERAGE" in rows[ids[0]][1]
+    assert rows[ids[1]][0] == "VERIFIED"
