@@ -12,8 +12,10 @@ mode only a few calls can wait on another connection or the disk:
   write connections run with ``wal_autocheckpoint = 0`` and a :class:`Checkpointer`
   copies the WAL into the database on a thread past the same threshold, so a COMMIT
   stays in memory (synchronous=NORMAL: a commit survives a process crash, as before);
-- PRAGMAs at connect time, and large ``executemany`` calls (SQLite releases the GIL
-  while it works, so the loop runs meanwhile) go to the thread.
+- PRAGMAs at connect time, large ``executemany`` calls, and the ``COMMIT`` of a
+  transaction that changed many rows (it copies every page it changed into the WAL:
+  milliseconds; SQLite releases the GIL while it works, so the loop runs meanwhile) go
+  to the thread.
 
 Every other call runs inline, in microseconds.
 """
@@ -37,6 +39,8 @@ log = logging.getLogger("carrier.db")
 WAL_SIZE_LIMIT = 1024 * 1024
 #: executemany with more rows than this runs on the thread (overlaps with the loop)
 INLINE_MANY_ROWS = 64
+#: a COMMIT after more changed rows than this runs on the thread (as a large executemany)
+INLINE_COMMIT_CHANGES = 256
 _WAITING_SQL = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "PRAGMA", "VACUUM")
 
 
@@ -45,6 +49,8 @@ class InlineConnection(aiosqlite.Connection):
         super().__init__(connector, 64)
         self._thread.daemon = True
         self._busy_timeout_ms = busy_timeout_ms
+        #: total_changes when the current transaction began (what its COMMIT will write)
+        self._changes_at_begin = 0
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or self._connection is None:
@@ -52,9 +58,15 @@ class InlineConnection(aiosqlite.Connection):
         sql = args[0] if args and isinstance(args[0], str) else ""
         if sql[:15].upper() == "BEGIN IMMEDIATE" and self._begin_without_waiting(fn, args, kwargs):
             return None
-        if self._may_wait(fn, args):
-            return await super()._execute(fn, *args, **kwargs)
+        if self._may_wait(fn, args) or (getattr(fn, "__name__", "") == "commit" and self._large_commit()):
+            result = await super()._execute(fn, *args, **kwargs)
+            if sql[:5].upper() == "BEGIN":  # the write lock was waited for on the thread
+                self._changes_at_begin = self._conn.total_changes
+            return result
         return fn(*args, **kwargs)
+
+    def _large_commit(self) -> bool:
+        return self._conn.total_changes - self._changes_at_begin > INLINE_COMMIT_CHANGES
 
     def begin_inline(self, sql: str) -> bool:
         """Open a transaction right here (for SQLAlchemy's "begin" event, which cannot
@@ -65,6 +77,7 @@ class InlineConnection(aiosqlite.Connection):
         if sql.upper() == "BEGIN IMMEDIATE":
             return self._begin_without_waiting(self._conn.execute, (sql,), {})
         self._conn.execute(sql)
+        self._changes_at_begin = self._conn.total_changes
         return True
 
     def _begin_without_waiting(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> bool:
@@ -73,6 +86,7 @@ class InlineConnection(aiosqlite.Connection):
         conn.execute("PRAGMA busy_timeout = 0")
         try:
             fn(*args, **kwargs)
+            self._changes_at_begin = conn.total_changes
             return True
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):

@@ -230,7 +230,7 @@ async def _write_records(conn: AsyncConnection, items: Sequence[Incoming], rows:
     for i in writing:  # the same record twice in one call: later copies point at the first
         first_of.setdefault((rows[i]["enterprise_id"], rows[i]["natural_key"]), i)
     # in key order: two transactions inserting the same records wait on each other in one order, not in a circle
-    ordered = [rows[first_of[key]] for key in sorted(first_of, key=str)]
+    ordered = [rows[first_of[key]] for key in sorted(first_of)]  # type: ignore[type-var]
     written = await executemany(conn, insert_ignoring_conflicts(conn, registrations), ordered)
     existing: dict[tuple, str] = {}
     if written == len(ordered):  # the common case: every record is new
