@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import executemany
 from numbering.errors import Conflict
-from numbering.sqlutil import insert_ignoring_conflicts
+from numbering.sqlutil import chunked, insert_ignoring_conflicts
 from provisioning.documents.dispatch import inspect_document
 from provisioning.documents.errors import DocumentError
 from provisioning.documents.gb11643 import today_in_china
@@ -231,13 +231,18 @@ async def _write_records(conn: AsyncConnection, items: Sequence[Incoming], rows:
         first_of.setdefault((rows[i]["enterprise_id"], rows[i]["natural_key"]), i)
     # in key order: two transactions inserting the same records wait on each other in one order, not in a circle
     ordered = [rows[first_of[key]] for key in sorted(first_of)]  # type: ignore[type-var]
-    written = await executemany(conn, insert_ignoring_conflicts(conn, registrations), ordered)
+    inserted: set[str] | None = None
+    if conn.dialect.name == "sqlite":  # executemany of tuples, and SQLite counts the rows it wrote exactly
+        if await executemany(conn, insert_ignoring_conflicts(conn, registrations), ordered) == len(ordered):
+            inserted = {str(row["id"]) for row in ordered}  # the common case: every record is new
+    elif ordered:  # asyncpg's executemany cannot count: the rows written name themselves
+        inserted = {r.id for r in await conn.execute(insert_ignoring_conflicts(conn, registrations, "id"), ordered)}
     existing: dict[tuple, str] = {}
-    if written == len(ordered):  # the common case: every record is new
-        inserted = {str(row["id"]) for row in ordered}
-    else:  # some were stored before (or the driver cannot count): each key's stored id says which
-        existing = await _ids_by_natural_key(conn, list(first_of))
-        inserted = {str(rows[i]["id"]) for key, i in first_of.items() if existing.get(key) == rows[i]["id"]}
+    if inserted is None or len(inserted) < len(ordered):  # some were stored before: their stored ids
+        existing = await _ids_by_natural_key(conn, [k for k, i in first_of.items()
+                                                    if inserted is None or rows[i]["id"] not in inserted])
+        if inserted is None:
+            inserted = {str(rows[i]["id"]) for key, i in first_of.items() if existing.get(key) == rows[i]["id"]}
     for i in writing:
         key = (rows[i]["enterprise_id"], rows[i]["natural_key"])
         first = first_of[key]
@@ -266,15 +271,22 @@ async def _known_idempotency_keys(conn: AsyncConnection, pairs: set[KeyPair]) ->
 
 
 async def _ids_by_natural_key(conn: AsyncConnection, keys: list[tuple[object, object]]) -> dict[tuple, str]:
+    """The stored registration of each (enterprise id, natural key), looked up on the
+    unique index (enterprise first: a list of keys alone would scan the table)."""
+    by_enterprise: dict[object, list[object]] = {}
+    for enterprise_id, natural in keys:
+        by_enterprise.setdefault(enterprise_id, []).append(natural)
     found: dict[tuple, str] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        natural = {k for _, k in chunk}
-        rows = await conn.execute(select(registrations.c.enterprise_id, registrations.c.natural_key,
-                                         registrations.c.id).where(registrations.c.natural_key.in_(natural)))
-        for r in rows:
-            found[(r.enterprise_id, r.natural_key)] = r.id
+    for enterprise_id, naturals in by_enterprise.items():
+        for part in chunked(sorted(naturals)):  # type: ignore[type-var]
+            for r in await conn.execute(_BY_NATURAL_KEY, {"enterprise_id": enterprise_id, "keys": part}):
+                found[(enterprise_id, r.natural_key)] = r.id
     return found
+
+
+_BY_NATURAL_KEY = select(registrations.c.natural_key, registrations.c.id).where(
+    registrations.c.enterprise_id == bindparam("enterprise_id"),
+    registrations.c.natural_key.in_(bindparam("keys", expanding=True)))
 
 
 def body_hash(body: bytes) -> str:
