@@ -4,6 +4,7 @@ against one database: every piece of work is claimed in the database."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -19,6 +20,8 @@ from provisioning.cards.runner import OrderRunner
 from provisioning.registrations import queue
 from provisioning.registrations.handoff import Handoff
 from provisioning.registrations.verify import Verifier
+
+log = logging.getLogger("carrier.workers")
 
 WORKERS = web.AppKey("workers", Workers)
 VERIFY = "verify"
@@ -70,7 +73,10 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
     finally:
         await workers.stop(timeout=settings.shutdown_timeout)
         if handoff is not None and handoff.size:  # not verified here: due now for any verifier, not after a lease
-            async with db.write() as conn:
-                await queue.release(conn, handoff.drain())
+            try:
+                async with db.write() as conn:
+                    await queue.release(conn, handoff.drain())
+            except Exception as exc:  # noqa: BLE001 - stopping goes on: the rows come back when their lease ends
+                log.warning("could not release handed-off registrations", extra={"error": type(exc).__name__})
         if sender is not None:  # after the workers: a delivery in progress finishes first
             await sender.close()
