@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+    field_validator,
+)
 
 from carrier_gateway.api.card_models import CardSummary
 from provisioning.inputs import Input, check_storable
-from provisioning.registrations.records import EXAMPLE
+from provisioning.registrations.records import EXAMPLE, RegistrationRecord
 
 MAX_BATCH = 1000
 
@@ -25,9 +34,35 @@ class Accepted(BaseModel):
     status: Literal["PENDING"]
 
 
+class RecordRejected:
+    """A batch record that does not match the record schema: its errors, for its result
+    (the batch goes on without it)."""
+
+    __slots__ = ("errors",)
+
+    def __init__(self, errors: ValidationError) -> None:
+        self.errors = errors
+
+
+def _alone(value: Any, handler: ValidatorFunctionWrapHandler) -> RegistrationRecord | RecordRejected:
+    if not isinstance(value, dict):  # not an object: the batch itself is malformed
+        raise ValueError("a record is a JSON object")
+    try:
+        return handler(value)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        return RecordRejected(exc)
+
+
+#: a batch record: validated as a RegistrationRecord straight from the body's JSON, its
+#: errors kept as its result instead of failing the batch (documented as any object: a
+#: record that does not match is answered REJECTED, not refused with the batch)
+BatchRecord = Annotated[RegistrationRecord, WrapValidator(_alone),
+                        WithJsonSchema({"type": "object", "additionalProperties": True})]
+
+
 class BatchIn(Input):
     #: each record is validated on its own, so one bad record fails alone
-    records: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+    records: list[BatchRecord] = Field(min_length=1, max_length=MAX_BATCH)
 
     @field_validator("*", mode="after")
     @classmethod
