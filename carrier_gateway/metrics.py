@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -19,10 +21,17 @@ class Metrics:
         )
         self.events = Counter("carrier_events", "Domain events", ["event"], registry=self.registry)
         self.queue_depth = Gauge("carrier_queue_depth", "Work waiting, by queue", ["queue"], registry=self.registry)
+        #: (method, route, status) -> its request counter and latency histogram: found once,
+        #: not looked up by label values on every request (routes and statuses are few)
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        series = self._series.get((method, route, status))
+        if series is None:
+            series = self._series[(method, route, status)] = (self.requests.labels(method, route, str(status)),
+                                                                self.latency.labels(method, route))
+        series[0].inc()
+        series[1].observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
