@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,6 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering.errors import Conflict
 
 _BUILT: dict[tuple[str, Table, tuple[str, ...]], Any] = {}
+
+
+def inline(value: str) -> Any:
+    """A constant written into the statement's text instead of bound as a parameter.
+
+    A query meant for a partial index (``... WHERE status = 'PENDING'``) must spell the
+    index's constant out: SQLite's planner cannot match a bound parameter to the index's
+    WHERE clause, and scans the whole table instead (PostgreSQL's generic plans neither).
+    tests/integration/test_partial_indexes.py holds each such query to its index."""
+    return literal(value, literal_execute=True)
 
 
 def insert_ignoring_conflicts(conn: AsyncConnection, table: Table, *returning: str) -> Any:

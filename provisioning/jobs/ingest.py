@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
-from numbering.sqlutil import UnitOfWork, insert_ignoring_conflicts
+from numbering.sqlutil import UnitOfWork, inline, insert_ignoring_conflicts
 from provisioning.jobs.lines import decode_chunk, parse_line
 from provisioning.jobs.receive import chunk_context
 from provisioning.jobs.tables import job_chunks as c
@@ -255,7 +255,8 @@ async def abandon_stale(conn: AsyncConnection, *, now_s: int, older_than: int, l
     """Give up uploads left RECEIVING (their process died before answering): drop their
     chunks, mark them ABANDONED. They were never answered, so nothing promised is lost."""
     ids = [r.id for r in await conn.execute(
-        select(jobs.c.id).where(jobs.c.status == "RECEIVING", jobs.c.touched_at < now_s - older_than).limit(limit))]
+        select(jobs.c.id).where(jobs.c.status == inline("RECEIVING"),  # the partial index of uploads receiving
+                                jobs.c.touched_at < now_s - older_than).limit(limit))]
     if ids:
         await conn.execute(delete(c).where(c.c.job_id.in_(ids)))
         await conn.execute(update(jobs).where(jobs.c.id.in_(ids), jobs.c.status == "RECEIVING")

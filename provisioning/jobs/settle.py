@@ -23,12 +23,15 @@ from collections import defaultdict
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import inline
 from provisioning.jobs.tables import job_results as jr
 from provisioning.jobs.tables import jobs
 from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
 ACTIVE = ("INGESTING", "INGESTED")
+#: the statuses spelled out: the partial index of jobs settling holds these only
+_ACTIVE = jobs.c.status.in_([inline(status) for status in ACTIVE])
 PAGE = 1000
 #: seconds before a job whose last page settled nothing is looked at again
 IDLE_SECONDS = 1
@@ -44,13 +47,13 @@ def unsettled(job: object) -> int:
 
 async def any_due(conn: AsyncConnection, *, now_s: int) -> bool:
     """Whether a settle step would find a job (a read: idle workers take no write lock)."""
-    query = select(jobs.c.id).where(jobs.c.status.in_(ACTIVE), jobs.c.settle_due <= now_s).limit(1)
+    query = select(jobs.c.id).where(_ACTIVE, jobs.c.settle_due <= now_s).limit(1)
     return (await conn.execute(query)).first() is not None
 
 
 async def settle_step(conn: AsyncConnection, *, now_s: int, page: int = PAGE) -> int:
     """Settle one page of one due active job; returns the lines settled."""
-    query = select(jobs).where(jobs.c.status.in_(ACTIVE), jobs.c.settle_due <= now_s).order_by(
+    query = select(jobs).where(_ACTIVE, jobs.c.settle_due <= now_s).order_by(
         jobs.c.settle_due, jobs.c.id).limit(1)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, Row, bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from numbering.sqlutil import inline
 from provisioning.registrations.status import RegistrationStatus
 from provisioning.registrations.tables import registrations as r
 
@@ -50,7 +51,8 @@ _CLAIM_COLUMNS = tuple(r.c[field.name] for field in dataclasses.fields(Claimed))
 
 
 def _claim_statement(dialect: str) -> Any:
-    due = select(r.c.id).where(r.c.status == RegistrationStatus.PENDING, r.c.due_at <= bindparam("now_s"))
+    # the status spelled out: the partial queue index holds PENDING rows only
+    due = select(r.c.id).where(r.c.status == inline(RegistrationStatus.PENDING), r.c.due_at <= bindparam("now_s"))
     if dialect == "postgresql":
         due = due.order_by(r.c.due_at, r.c.id).with_for_update(skip_locked=True)
     else:  # the queue index holds (due_at, rowid): arrival order without a sort
