@@ -23,7 +23,8 @@ STEPS: list[tuple[str, str]] = [
     ("routing and schema validation", r"routing\.py|request_checks\.py|pydantic|problems\.py"),
     ("authentication (key, nonce, rate limit)", r"oem_auth\.py|nonces\.py|ratelimit\.py|signing\.py|fleet\.py"
                                                  r"|uploads\.py|credentials\.py"),
-    ("acceptance: INSERTs (group commit)", r"registrations/accept\.py|registrations/intake\.py|batching\.py"),
+    ("acceptance: INSERTs (group commit)", r"registrations/accept\.py|registrations/intake\.py|batching\.py"
+                                           r"|registrations/handoff\.py"),
     ("encryption and blind index", r"Keyring\.(encrypt|blind_index|keyed_digest|encrypt_json)"),
     ("decryption (verifier)", r"Keyring\.decrypt"),
     ("document checks", r"provisioning/documents/|registrations/rules\.py|stdnum/"),
