@@ -28,15 +28,19 @@ def test_the_private_parts_the_driver_overrides_are_still_there(tmp_path: Path) 
     assert isinstance(aiosqlite.Connection.__dict__.get("_conn"), property), "Connection._conn is no longer a property"
 
 
-async def test_statements_run_inline_and_waiting_ones_on_the_thread(tmp_path: Path) -> None:
-    seen: list[str] = []
-
+async def traced(path: Path, seen: list[str]) -> InlineConnection:
+    """A driver connection whose every statement is noted as "thread name:SQL" in ``seen``."""
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(tmp_path / "x.db", check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         conn.set_trace_callback(lambda sql: seen.append(f"{threading.current_thread().name}:{sql}"))
         return conn
 
-    conn = await InlineConnection(connect, busy_timeout_ms=10)
+    return await InlineConnection(connect, busy_timeout_ms=10)
+
+
+async def test_statements_run_inline_and_waiting_ones_on_the_thread(tmp_path: Path) -> None:
+    seen: list[str] = []
+    conn = await traced(tmp_path / "x.db", seen)
     try:
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("CREATE TABLE t (x)")
@@ -52,13 +56,7 @@ async def test_a_large_commit_runs_on_the_thread_a_small_one_inline(tmp_path: Pa
     """A COMMIT copies every page its transaction changed into the WAL: after many rows it
     runs on the thread, where the event loop keeps working meanwhile."""
     seen: list[str] = []
-
-    def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(tmp_path / "x.db", check_same_thread=False, isolation_level=None)
-        conn.set_trace_callback(lambda sql: seen.append(f"{threading.current_thread().name}:{sql}"))
-        return conn
-
-    conn = await InlineConnection(connect, busy_timeout_ms=10)
+    conn = await traced(tmp_path / "x.db", seen)
     main = threading.current_thread().name
 
     async def run(sql: str) -> None:
