@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from numbering.clock import CHINA
 from numbering.ip import pool_usage
 from numbering.msisdn import usage
+from numbering.sqlutil import inline
 from provisioning.backfill import status as backfill
 from provisioning.cards.tables import cards
 from provisioning.outbox import queue as outbox
@@ -50,7 +51,7 @@ async def registrations_since(conn: AsyncConnection, since: dt.datetime) -> dict
 
 async def oldest_pending(conn: AsyncConnection) -> dict[str, Any] | None:
     row = (await conn.execute(select(r.c.id, r.c.enterprise_id, r.c.received_at)
-                              .where(r.c.status == RegistrationStatus.PENDING)
+                              .where(r.c.status == inline(RegistrationStatus.PENDING))  # the queue's index
                               .order_by(r.c.received_at, r.c.id).limit(1))).first()
     return {"registration_id": row.id, "enterprise_id": row.enterprise_id, "received_at": row.received_at} \
         if row else None
