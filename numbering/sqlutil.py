@@ -24,7 +24,7 @@ def inline(value: str) -> Any:
     A query meant for a partial index (``... WHERE status = 'PENDING'``) must spell the
     index's constant out: SQLite's planner cannot match a bound parameter to the index's
     WHERE clause, and scans the whole table instead (PostgreSQL's generic plans neither).
-    tests/integration/test_partial_indexes.py holds each such query to its index."""
+    tests/integration/test_query_plans.py holds each such query to its index."""
     return literal(value, literal_execute=True)
 
 

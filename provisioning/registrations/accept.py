@@ -12,7 +12,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -262,31 +263,36 @@ async def _claim_keys(conn: AsyncConnection, claims: dict[KeyPair, tuple[str, st
 
 
 async def _known_idempotency_keys(conn: AsyncConnection, pairs: set[KeyPair]) -> dict[KeyPair, tuple[str, str]]:
-    if not pairs:
-        return {}
-    rows = await conn.execute(select(idempotency_keys).where(
-        idempotency_keys.c.key.in_({k for _, k in pairs})))
-    return {(r.enterprise_id, r.key): (r.request_hash, r.registration_id) for r in rows
-            if (r.enterprise_id, r.key) in pairs}
+    return {(r.enterprise_id, r.key): (r.request_hash, r.registration_id)
+            for r in await _per_enterprise(conn, _KNOWN_KEYS, pairs)}
 
 
 async def _ids_by_natural_key(conn: AsyncConnection, keys: list[tuple[object, object]]) -> dict[tuple, str]:
-    """The stored registration of each (enterprise id, natural key), looked up on the
-    unique index (enterprise first: a list of keys alone would scan the table)."""
-    by_enterprise: dict[object, list[object]] = {}
-    for enterprise_id, natural in keys:
-        by_enterprise.setdefault(enterprise_id, []).append(natural)
-    found: dict[tuple, str] = {}
-    for enterprise_id, naturals in by_enterprise.items():
-        for part in chunked(sorted(naturals)):  # type: ignore[type-var]
-            for r in await conn.execute(_BY_NATURAL_KEY, {"enterprise_id": enterprise_id, "keys": part}):
-                found[(enterprise_id, r.natural_key)] = r.id
-    return found
+    """The stored registration of each (enterprise id, natural key)."""
+    return {(r.enterprise_id, r.natural_key): r.id for r in await _per_enterprise(conn, _BY_NATURAL_KEY, keys)}
 
 
-_BY_NATURAL_KEY = select(registrations.c.natural_key, registrations.c.id).where(
+async def _per_enterprise(conn: AsyncConnection, stmt: Any, pairs: Iterable[tuple[Any, Any]]) -> list[Any]:
+    """The rows of ``stmt`` for every (enterprise id, value) pair: one query per enterprise
+    (and chunk of values), each on the index that leads with the enterprise; a list of
+    values alone would not use it and would scan the table."""
+    by_enterprise: dict[Any, list[Any]] = {}
+    for enterprise_id, value in pairs:
+        by_enterprise.setdefault(enterprise_id, []).append(value)
+    rows: list[Any] = []
+    for enterprise_id, values in by_enterprise.items():
+        for part in chunked(sorted(values)):
+            rows += (await conn.execute(stmt, {"enterprise_id": enterprise_id, "values": part})).all()
+    return rows
+
+
+# Built once; each looks up (enterprise_id, value) pairs on a unique index led by the enterprise.
+_KNOWN_KEYS = select(idempotency_keys).where(
+    idempotency_keys.c.enterprise_id == bindparam("enterprise_id"),
+    idempotency_keys.c.key.in_(bindparam("values", expanding=True)))
+_BY_NATURAL_KEY = select(registrations.c.enterprise_id, registrations.c.natural_key, registrations.c.id).where(
     registrations.c.enterprise_id == bindparam("enterprise_id"),
-    registrations.c.natural_key.in_(bindparam("keys", expanding=True)))
+    registrations.c.natural_key.in_(bindparam("values", expanding=True)))
 
 
 def body_hash(body: bytes) -> str:
