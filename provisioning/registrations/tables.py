@@ -66,4 +66,6 @@ idempotency_keys = Table(
     Column("request_hash", String(64), nullable=False),
     Column("registration_id", String(24), nullable=False),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    # retention deletes the keys of the registrations it purges, a chunk at a time
+    Index("ix_idempotency_keys_registration", "registration_id"),
 )

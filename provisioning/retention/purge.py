@@ -54,6 +54,10 @@ async def _due_ids(conn: AsyncConnection, pk: Any, where: ColumnElement[bool], a
     return list((await conn.execute(query.order_by(pk).limit(chunk))).scalars())
 
 
+#: the Idempotency-Keys of purged registrations (on their index: retention runs a chunk at a time)
+DELETE_KEYS = delete(idempotency_keys).where(idempotency_keys.c.registration_id.in_(bindparam("ids", expanding=True)))
+
+
 async def purge_registrations(conn: AsyncConnection, keyring: Keyring, limit: dt.datetime, *, after: str | None,
                               chunk: int, actor: str) -> list[str]:
     await _secure(conn)
@@ -67,7 +71,7 @@ async def purge_registrations(conn: AsyncConnection, keyring: Keyring, limit: dt
     await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
         subject_enc=bindparam("v_subject"), natural_key=bindparam("v_key"), doc_index=None, vin="", imei=None),
         params)
-    await conn.execute(delete(idempotency_keys).where(idempotency_keys.c.registration_id.in_(ids)))
+    await conn.execute(DELETE_KEYS, {"ids": ids})
     await record(conn, Event(actor, "retention.purged", "registration", ids[0], None,
                              {"count": len(ids), "last": ids[-1], "cutoff": limit.isoformat()}))
     return ids

@@ -31,6 +31,7 @@ from provisioning.registrations import queue
 from provisioning.registrations.accept import Incoming, accept, prepare
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.reports import dashboard
+from provisioning.retention import purge
 from tests.support.world import build_oem, individual
 
 #: (name, what runs the query, the table scanned, its partial index, the constant)
@@ -110,3 +111,13 @@ async def test_a_push_looks_up_its_keys_and_repeats_on_indexes_led_by_the_enterp
         sql, params = found[0]
         assert "enterprise_id = " in sql, f"the lookup on {table} does not name the enterprise: {sql}"
         assert_uses(db_url, f"lookup on {table}", sql, params, table, index)
+
+
+async def test_retention_deletes_idempotency_keys_by_their_registration_on_an_index(
+        db_url: str, db: Database) -> None:
+    with executed(db) as seen:
+        async with db.write() as conn:
+            await conn.execute(purge.DELETE_KEYS, {"ids": ["r1", "r2"]})
+    sql, params = next((s, p) for s, p in seen if s.lstrip().upper().startswith("DELETE FROM IDEMPOTENCY_KEYS"))
+    assert_uses(db_url, "idempotency keys of purged registrations", sql, params, "idempotency_keys",
+                "ix_idempotency_keys_registration")
