@@ -58,8 +58,8 @@ async def healthz(request: web.Request, call: Call) -> web.Response:
                         "just started is not ready until every other running process counts it (at most two "
                         "heartbeats, `CARRIER_HEARTBEAT_SECONDS`): until then it has no share of the rate limits.",
             response_example={"status": "ready", "database": "postgresql", "schema_revision": (
-                "audit_0001,backfill_0001,cards_0001,enterprises_0001,gateway_0003,jobs_0002,numbering_0001,"
-                "outbox_0001,registrations_0001")})
+                "audit_0001,backfill_0001,cards_0002,console_0001,enterprises_0001,gateway_0003,jobs_0003,"
+                "network_0001,numbering_0001,outbox_0001,registrations_0003")})
 async def readyz(request: web.Request, call: Call) -> web.Response:
     db = request.app[DB]
     try:
