@@ -17,17 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-# bench/ holds a numbering.py that would shadow the package of that name
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import _path  # noqa: F401  # first: the project's packages before bench/'s scripts of the same names
 
-from carrier_gateway.db import Database  # noqa: E402
-from carrier_gateway.migrate import upgrade  # noqa: E402
-from numbering.identifiers import iccid, imsi, profile  # noqa: E402
-from numbering.ip import pools  # noqa: E402
-from numbering.msisdn import segments  # noqa: E402
-from provisioning.cards import issuance  # noqa: E402
-from provisioning.documents.uscc import calc_check_digit  # noqa: E402
-from provisioning.enterprises.registry import add_enterprise  # noqa: E402
+from carrier_gateway.db import Database
+from carrier_gateway.migrate import upgrade
+from numbering.identifiers import iccid, imsi, profile
+from numbering.ip import pools
+from numbering.msisdn import segments
+from provisioning.cards import issuance
+from provisioning.documents.uscc import calc_check_digit
+from provisioning.enterprises.registry import add_enterprise
 
 FIRST_MSISDN = 1440000000000
 

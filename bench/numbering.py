@@ -34,18 +34,13 @@ import argparse
 import asyncio
 import socket
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-# This file is named like the package it measures: run as a script, its own directory
-# would come first on sys.path and shadow the real `numbering`.
-if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-
+import _path  # noqa: F401  # first: this script is named like the package it measures
 import netaddr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection

@@ -23,24 +23,22 @@ import tempfile
 import time
 from pathlib import Path
 
-# bench/ holds a numbering.py that would shadow the package of that name
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import _path  # noqa: F401  # first: the project's packages before bench/'s scripts of the same names
+from sqlalchemy import select, update
 
-from sqlalchemy import select, update  # noqa: E402
-
-from carrier_gateway.db import Database  # noqa: E402
-from carrier_gateway.migrate import upgrade  # noqa: E402
-from provisioning.audit import formats, query  # noqa: E402
-from provisioning.audit.tables import audit_log  # noqa: E402
-from provisioning.audit.trail import Event, entry_hash, record, verify  # noqa: E402
-from provisioning.documents import fake, fake_names  # noqa: E402
-from provisioning.personal_data.registry import COLUMNS  # noqa: E402
-from provisioning.personal_data.rotation import Reencryption  # noqa: E402
-from provisioning.privacy.keyring import new_keyring  # noqa: E402
-from provisioning.registrations.accept import SUBJECT_CONTEXT, Incoming, accept, prepare  # noqa: E402
-from provisioning.registrations.records import RegistrationRecord  # noqa: E402
-from provisioning.registrations.tables import registrations as r  # noqa: E402
-from provisioning.retention.purge import Retention  # noqa: E402
+from carrier_gateway.db import Database
+from carrier_gateway.migrate import upgrade
+from provisioning.audit import formats, query
+from provisioning.audit.tables import audit_log
+from provisioning.audit.trail import Event, entry_hash, record, verify
+from provisioning.documents import fake, fake_names
+from provisioning.personal_data.registry import COLUMNS
+from provisioning.personal_data.rotation import Reencryption
+from provisioning.privacy.keyring import new_keyring
+from provisioning.registrations.accept import SUBJECT_CONTEXT, Incoming, accept, prepare
+from provisioning.registrations.records import RegistrationRecord
+from provisioning.registrations.tables import registrations as r
+from provisioning.retention.purge import Retention
 
 
 def _record(rng: random.Random, n: int) -> RegistrationRecord:

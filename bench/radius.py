@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -26,31 +25,22 @@ import time
 from pathlib import Path
 from typing import cast
 
-# bench/ holds scripts named like the project's packages (bench/numbering.py): keep it
-# off the import path and load the helper module by its file
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-_spec = importlib.util.spec_from_file_location("_servers", _HERE / "_servers.py")
-assert _spec is not None and _spec.loader is not None
-_servers = importlib.util.module_from_spec(_spec)
-sys.modules["_servers"] = _servers
-_spec.loader.exec_module(_servers)
-free_port, start, stop, wait_ready = _servers.free_port, _servers.start, _servers.stop, _servers.wait_ready
+import _path  # noqa: F401  # first: the project's packages before bench/'s scripts of the same names
+from _servers import free_port, start, stop, wait_ready
+from pyrad.packet import AccessAccept, AuthPacket
+from stdnum import luhn
 
-from pyrad.packet import AccessAccept, AuthPacket  # noqa: E402
-from stdnum import luhn  # noqa: E402
-
-from carrier_gateway.db import Database  # noqa: E402
-from carrier_gateway.radius.packets import dictionary  # noqa: E402
-from numbering.ip import pools  # noqa: E402
-from numbering.msisdn import segments  # noqa: E402
-from provisioning.cards import machine  # noqa: E402
-from provisioning.cards.issuance import issue_cards  # noqa: E402
-from provisioning.cards.store import list_cards  # noqa: E402
-from provisioning.enterprises.destinations import add_destination  # noqa: E402
-from provisioning.enterprises.registry import add_enterprise  # noqa: E402
-from provisioning.network.nas import add_nas  # noqa: E402
-from provisioning.privacy.keyring import ENV_VAR, Keyring, new_keyring  # noqa: E402
+from carrier_gateway.db import Database
+from carrier_gateway.radius.packets import dictionary
+from numbering.ip import pools
+from numbering.msisdn import segments
+from provisioning.cards import machine
+from provisioning.cards.issuance import issue_cards
+from provisioning.cards.store import list_cards
+from provisioning.enterprises.destinations import add_destination
+from provisioning.enterprises.registry import add_enterprise
+from provisioning.network.nas import add_nas
+from provisioning.privacy.keyring import ENV_VAR, Keyring, new_keyring
 
 APN, SECRET, ACTOR = "iov.bench", "bench-secret-0123456789abcdef", "cli:bench"
 GUARD_SECONDS = 30.0  # a run that gets no answer for this long has lost packets: it stops and says so

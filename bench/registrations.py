@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import itertools
 import os
 import platform
@@ -42,35 +41,16 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
+import _path  # noqa: F401  # first: the project's packages before bench/'s scripts of the same names
 import aiohttp
+from _benchdb import BenchDatabase, Registrations, bench_database
+from _regkit import SINK_PATH, Load, machine, prepare, records, serve_baseline
+from _servers import Profiler, cpu_seconds, free_port, start, stop, wait_ready
 
-# bench/ holds scripts named like the project's packages (bench/numbering.py): keep it
-# off the import path and load the helper modules by their files
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-
-
-def _helper(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, _HERE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_regkit, _servers, _benchdb = _helper("_regkit"), _helper("_servers"), _helper("_benchdb")
-SINK_PATH, Load, machine, prepare, records, serve_baseline = (
-    _regkit.SINK_PATH, _regkit.Load, _regkit.machine, _regkit.prepare, _regkit.records, _regkit.serve_baseline)
-Profiler, cpu_seconds, free_port, start, stop, wait_ready = (
-    _servers.Profiler, _servers.cpu_seconds, _servers.free_port, _servers.start, _servers.stop, _servers.wait_ready)
-BenchDatabase, Registrations, bench_database = _benchdb.BenchDatabase, _benchdb.Registrations, _benchdb.bench_database
-
-from carrier_gateway.client import _dumps  # noqa: E402
-from carrier_gateway.signing import signed_headers  # noqa: E402
-from provisioning.privacy.keyring import ENV_VAR, new_keyring  # noqa: E402
+from carrier_gateway.client import _dumps
+from carrier_gateway.signing import signed_headers
+from provisioning.privacy.keyring import ENV_VAR, new_keyring
 
 GOALS = {"batch": 20_000.0, "single": 3_000.0, "p99_ms": 50.0}
 RATE_LIMIT = "0"  # CARRIER_RATE_LIMIT for the bench: 0 switches the per-enterprise limit off

@@ -35,49 +35,32 @@ import contextlib
 import cProfile
 import functools
 import gc
-import importlib.util
 import io
 import os
 import pstats
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-# bench/ holds scripts named like the project's packages (bench/numbering.py): keep it
-# off the import path and load the helper modules by their files
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import _path  # noqa: F401  # first: the project's packages before bench/'s scripts of the same names
+import _regkit
+import orjson
 
-
-def _helper(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, _HERE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
+from carrier_gateway.api import oem_registrations
+from carrier_gateway.api.oem_models import BatchIn
+from carrier_gateway.db import Database
+from carrier_gateway.serving import settle_garbage_collector
+from provisioning.privacy.keyring import new_keyring
+from provisioning.registrations import accept as accepting
+from provisioning.registrations import intake, verify
+from provisioning.registrations.authority import SandboxAuthority
+from provisioning.registrations.handoff import Handoff
+from provisioning.registrations.intake import accept_and_record
 
 _CLOCK = time.thread_time if os.environ.get("VERIFY_STEPS_CLOCK") == "thread" else time.process_time
-_regkit = _helper("_regkit")
-
-import orjson  # noqa: E402
-
-from carrier_gateway.api import oem_registrations  # noqa: E402
-from carrier_gateway.api.oem_models import BatchIn  # noqa: E402
-from carrier_gateway.db import Database  # noqa: E402
-from carrier_gateway.serving import settle_garbage_collector  # noqa: E402
-from provisioning.privacy.keyring import new_keyring  # noqa: E402
-from provisioning.registrations import accept as accepting  # noqa: E402
-from provisioning.registrations import intake, verify  # noqa: E402
-from provisioning.registrations.authority import SandboxAuthority  # noqa: E402
-from provisioning.registrations.handoff import Handoff  # noqa: E402
-from provisioning.registrations.intake import accept_and_record  # noqa: E402
 
 
 class Clock:
