@@ -33,10 +33,11 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
     workers = Workers()
     app[WORKERS] = workers
     sender: WebhookSender | None = None
-    handoff: Handoff | None = None
+    policy = settings.policy()
+    # what this process accepts goes to its own verifier; a process without one holds nothing
+    handoff = app[HANDOFF] = (Handoff(lease_seconds=policy.lease_seconds) if settings.workers > 0
+                              else Handoff(lease_seconds=policy.lease_seconds, limit=0))
     if settings.workers > 0:
-        policy = settings.policy()
-        handoff = app[HANDOFF] = Handoff(lease_seconds=policy.lease_seconds)
         verifier = Verifier(write=db.write, keyring=app[KEYRING], authority=app[AUTHORITY],
                             policy=policy, batch_size=settings.verify_batch_size,
                             on_events=lambda n: workers.wake("webhooks"), handoff=handoff)
@@ -72,7 +73,7 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await workers.stop(timeout=settings.shutdown_timeout)
-        if handoff is not None and handoff.size:  # not verified here: due now for any verifier, not after a lease
+        if handoff.size:  # not verified here: due now for any verifier, not after a lease
             try:
                 async with db.write() as conn:
                     await queue.release(conn, handoff.drain())

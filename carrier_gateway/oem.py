@@ -23,7 +23,7 @@ from carrier_gateway.uploads import KeyUploadSlots
 from numbering.dbtypes import utcnow
 from provisioning.enterprises.credentials import USABLE_KEYS, open_secret, still_usable
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.accept import Incoming, Result, prepare
+from provisioning.registrations.accept import Incoming, Result
 from provisioning.registrations.authority import IdentityAuthority, SandboxAuthority, UnconfiguredAuthority
 from provisioning.registrations.intake import Outcome, accept_and_record
 
@@ -106,9 +106,8 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
         """One group commit: the keys still usable and the nonces first (a revoked key
         or a replay is refused, and stores nothing), then the records (one the database
         refuses fails alone). The rows are sealed before the write lock is taken."""
-        handoff = app.get(HANDOFF)
-        pushed = [item for item, _ in items]
-        prepared = handoff.prepare(keyring, pushed) if handoff is not None else prepare(keyring, pushed)
+        handoff = app[HANDOFF]
+        prepared = handoff.prepare(keyring, [item for item, _ in items])
         async with db.write() as conn:
             usable = await still_usable(conn, {nonce.key_id for _, nonce in items})
             fresh = await claim_nonces(conn, [nonce for _, nonce in items])
@@ -122,8 +121,7 @@ async def oem_context(app: web.Application) -> AsyncIterator[None]:
                     refusals.append(None)
             storing = prepared.only([i for i, refusal in enumerate(refusals) if refusal is None])
             accepted = await accept_and_record(conn, storing, via="push")
-        if handoff is not None:  # committed: to this process's verifier
-            handoff.give(storing, accepted)
+        handoff.give(storing, accepted)  # committed: to this process's verifier
         stored = iter(accepted)
         return [next(stored) if refusal is None else refusal for refusal in refusals]
 

@@ -25,7 +25,7 @@ from carrier_gateway.oem import ACCEPTOR
 from carrier_gateway.problems import validation_errors
 from carrier_gateway.routing import Call, Router, SchemaInvalid
 from numbering.errors import DomainError
-from provisioning.registrations.accept import Incoming, prepare
+from provisioning.registrations.accept import Incoming
 from provisioning.registrations.intake import accept_and_record
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.status import RegistrationStatus
@@ -74,13 +74,11 @@ async def push_registration(request: web.Request, call: Call) -> web.Response:
 async def push_batch(request: web.Request, call: Call) -> web.Response:
     results, items, positions = validate_batch(_enterprise(call), call.body)
     if items:
-        handoff = request.app.get(HANDOFF)
-        keyring = request.app[KEYRING]  # sealed before the write lock is taken:
-        prepared = handoff.prepare(keyring, items) if handoff is not None else prepare(keyring, items)
+        handoff = request.app[HANDOFF]
+        prepared = handoff.prepare(request.app[KEYRING], items)  # sealed before the write lock is taken
         async with request.app[DB].write() as conn:
             accepted = await accept_and_record(conn, prepared, via="batch", actor=f"oem:{call.principal.key_id}")
-        if handoff is not None:  # committed: to this process's verifier
-            handoff.give(prepared, accepted)
+        handoff.give(prepared, accepted)  # committed: to this process's verifier
         for index, outcome in zip(positions, accepted, strict=True):
             if isinstance(outcome, DomainError):  # the database refused this record alone
                 results[index].update(status=RegistrationStatus.REJECTED, errors=[{"field": None, **outcome.to_dict()}])
