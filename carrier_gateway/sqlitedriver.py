@@ -12,12 +12,16 @@ mode only a few calls can wait on another connection or the disk:
   write connections run with ``wal_autocheckpoint = 0`` and a :class:`Checkpointer`
   copies the WAL into the database on a thread past the same threshold, so a COMMIT
   stays in memory (synchronous=NORMAL: a commit survives a process crash, as before);
-- PRAGMAs at connect time, large ``executemany`` calls, and the ``COMMIT`` of a
-  transaction that changed many rows (it copies every page it changed into the WAL:
-  milliseconds; SQLite releases the GIL while it works, so the loop runs meanwhile) go
-  to the thread.
+- PRAGMAs at connect time go to the thread.
 
-Every other call runs inline, in microseconds.
+Every other call runs inline, in microseconds, large ``executemany`` calls and the
+COMMITs after them included. On the thread those overlapped with the event loop only in
+name: sqlite3 drops the GIL around each row's step and needs it back to bind the next
+row, so with the loop busy each row waited for the loop to hand the GIL over, and the
+transaction (and the write lock with it) lasted longer while both threads spent CPU
+trading the lock (batch registrations: ~15% fewer records a second, ~12% more CPU a
+record, measured in BENCHMARKS.md). ``numbering.dbtypes.executemany`` cuts a large one
+into pieces and lets the loop run between them, so no single call stalls it for long.
 """
 
 from __future__ import annotations
@@ -37,10 +41,6 @@ log = logging.getLogger("carrier.db")
 #: the write connection's ``journal_size_limit``: the WAL file is cut back to this size
 #: each time the log starts again after a checkpoint (see :class:`Checkpointer`)
 WAL_SIZE_LIMIT = 1024 * 1024
-#: executemany with more rows than this runs on the thread (overlaps with the loop)
-INLINE_MANY_ROWS = 64
-#: a COMMIT after more changed rows than this runs on the thread (as a large executemany)
-INLINE_COMMIT_CHANGES = 256
 _WAITING_SQL = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "PRAGMA", "VACUUM")
 
 
@@ -49,8 +49,6 @@ class InlineConnection(aiosqlite.Connection):
         super().__init__(connector, 64)
         self._thread.daemon = True
         self._busy_timeout_ms = busy_timeout_ms
-        #: total_changes when the current transaction began (what its COMMIT will write)
-        self._changes_at_begin = 0
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or self._connection is None:
@@ -58,15 +56,9 @@ class InlineConnection(aiosqlite.Connection):
         sql = args[0] if args and isinstance(args[0], str) else ""
         if sql[:15].upper() == "BEGIN IMMEDIATE" and self._begin_without_waiting(fn, args, kwargs):
             return None
-        if self._may_wait(fn, args) or (getattr(fn, "__name__", "") == "commit" and self._large_commit()):
-            result = await super()._execute(fn, *args, **kwargs)
-            if sql[:5].upper() == "BEGIN":  # the write lock was waited for on the thread
-                self._changes_at_begin = self._conn.total_changes
-            return result
+        if self._may_wait(fn, args):
+            return await super()._execute(fn, *args, **kwargs)
         return fn(*args, **kwargs)
-
-    def _large_commit(self) -> bool:
-        return self._conn.total_changes - self._changes_at_begin > INLINE_COMMIT_CHANGES
 
     def begin_inline(self, sql: str) -> bool:
         """Open a transaction right here (for SQLAlchemy's "begin" event, which cannot
@@ -77,7 +69,6 @@ class InlineConnection(aiosqlite.Connection):
         if sql.upper() == "BEGIN IMMEDIATE":
             return self._begin_without_waiting(self._conn.execute, (sql,), {})
         self._conn.execute(sql)
-        self._changes_at_begin = self._conn.total_changes
         return True
 
     def _begin_without_waiting(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> bool:
@@ -86,7 +77,6 @@ class InlineConnection(aiosqlite.Connection):
         conn.execute("PRAGMA busy_timeout = 0")
         try:
             fn(*args, **kwargs)
-            self._changes_at_begin = conn.total_changes
             return True
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
@@ -97,12 +87,8 @@ class InlineConnection(aiosqlite.Connection):
 
     @staticmethod
     def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
-        name = getattr(fn, "__name__", "")
-        if name in ("execute", "executescript") and args and isinstance(args[0], str):
+        if getattr(fn, "__name__", "") in ("execute", "executescript") and args and isinstance(args[0], str):
             return args[0].lstrip()[:16].upper().startswith(_WAITING_SQL)
-        if name == "executemany" and len(args) > 1:
-            rows = args[1]
-            return not isinstance(rows, (list, tuple)) or len(rows) > INLINE_MANY_ROWS
         return False
 
 

@@ -3,6 +3,7 @@ many rows written through those types without SQLAlchemy's work per row (SQLite)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -116,7 +117,9 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     for the call (the same SQL SQLAlchemy runs) and the rows go to the driver as tuples,
     a value through its type's bind processor only where the type has one (timestamps).
     A parameter the rows lack (a column default SQLAlchemy would fill in) is a KeyError,
-    never a silently different write. Other backends run ``conn.execute``."""
+    never a silently different write. The rows go in pieces of
+    :data:`SQLITE_ROWS_PER_CALL`, the event loop running between them. Other backends
+    run ``conn.execute``."""
     if not rows:
         return 0
     if conn.dialect.name != "sqlite":
@@ -136,7 +139,18 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
                 changed[i] = process(changed[i])
             values = tuple(changed)
         params.append(values)
-    return (await conn.exec_driver_sql(sql, params)).rowcount
+    changed = 0
+    for start in range(0, len(params), SQLITE_ROWS_PER_CALL):
+        if start:  # the loop runs between the pieces (this transaction keeps the connection)
+            await asyncio.sleep(0)
+        changed += (await conn.exec_driver_sql(sql, params[start:start + SQLITE_ROWS_PER_CALL])).rowcount
+    return changed
+
+
+#: rows per driver call of an executemany on SQLite: the call runs on the event loop's
+#: thread (carrier_gateway/sqlitedriver.py), so a large one goes in pieces of this many
+#: rows (a few milliseconds each) and the loop serves other requests between them
+SQLITE_ROWS_PER_CALL = 128
 
 
 #: statement -> row keys -> its plan: compiled once per statement (a module constant

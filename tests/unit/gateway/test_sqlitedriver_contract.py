@@ -5,15 +5,20 @@ here, and this test fails loudly, naming what moved, when a release changes them
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import sqlite3
 import threading
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
+import sqlalchemy as sa
 
-from carrier_gateway.sqlitedriver import INLINE_COMMIT_CHANGES, InlineConnection
+from carrier_gateway.db import Database
+from carrier_gateway.sqlitedriver import InlineConnection
+from numbering.dbtypes import SQLITE_ROWS_PER_CALL, executemany
 
 
 def test_the_private_parts_the_driver_overrides_are_still_there(tmp_path: Path) -> None:
@@ -52,27 +57,43 @@ async def test_statements_run_inline_and_waiting_ones_on_the_thread(tmp_path: Pa
     assert not any(entry.startswith(f"{main}:PRAGMA") for entry in seen), "a PRAGMA may wait: it runs on the thread"
 
 
-async def test_a_large_commit_runs_on_the_thread_a_small_one_inline(tmp_path: Path) -> None:
-    """A COMMIT copies every page its transaction changed into the WAL: after many rows it
-    runs on the thread, where the event loop keeps working meanwhile."""
-    seen: list[str] = []
-    conn = await traced(tmp_path / "x.db", seen)
-    main = threading.current_thread().name
+async def test_a_large_executemany_runs_inline_in_pieces_with_the_loop_running_between(tmp_path: Path) -> None:
+    """On the thread a large executemany traded the GIL with the loop row by row; it runs
+    inline instead, in pieces of SQLITE_ROWS_PER_CALL rows, and other tasks run between
+    the pieces (no one call stalls the loop for the whole batch)."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    table = sa.Table("t", sa.MetaData(), sa.Column("x", sa.Integer, primary_key=True))
+    events: list[str] = []
 
-    async def run(sql: str) -> None:
-        cursor = await conn.execute(sql)
-        await cursor.close()
+    @sa.event.listens_for(db.write_engine.sync_engine, "connect")
+    def _trace(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.driver_connection._conn.set_trace_callback(
+            lambda sql: events.append(f"{threading.current_thread().name}:{sql.split()[0]}"))
+
+    rows = [{"x": n} for n in range(3 * SQLITE_ROWS_PER_CALL + 5)]
+    ticking = True
+
+    async def ticker() -> None:
+        while ticking:
+            events.append("tick")
+            await asyncio.sleep(0)
 
     try:
-        await run("PRAGMA journal_mode = WAL")
-        await run("CREATE TABLE t (x)")
-        for rows in (3, INLINE_COMMIT_CHANGES + 1):
-            assert conn.begin_inline("BEGIN IMMEDIATE")
-            await run(f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {rows}) "
-                      "INSERT INTO t SELECT n FROM s")
-            seen.clear()
-            await conn.commit()
-            threads = {entry.split(":", 1)[0] for entry in seen if entry.endswith("COMMIT")}
-            assert len(threads) == 1 and (main in threads) == (rows == 3), (rows, seen)
+        async with db.write() as conn:
+            await conn.run_sync(table.metadata.create_all)
+        tick = asyncio.create_task(ticker())
+        await asyncio.sleep(0)
+        async with db.write() as conn:
+            changed = await executemany(conn, table.insert(), rows)
+        ticking = False
+        await tick
+        async with db.read() as conn:
+            stored = (await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar_one()
     finally:
-        await conn.close()
+        await db.dispose()
+    assert changed == stored == len(rows)
+    main = threading.current_thread().name
+    inserts = [n for n, e in enumerate(events) if e.endswith(":INSERT")]
+    assert len(inserts) == len(rows) and all(events[n] == f"{main}:INSERT" for n in inserts), set(events)
+    ticks_between = [e for e in events[inserts[0]:inserts[-1]] if e == "tick"]
+    assert len(ticks_between) >= 3, "the loop did not run between the pieces"
