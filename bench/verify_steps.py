@@ -15,8 +15,9 @@ reproducible on a shared machine and each phase can be profiled on its own:
   outbox, audit), plus what is left of the step (its transactions: BEGIN, COMMIT).
 
 Times are ``time.process_time`` (CPU of this process, all threads) per record, or with
-``VERIFY_STEPS_CLOCK=thread`` the event loop's thread alone (what SQLite does on the
-driver's thread then does not count). The
+``VERIFY_STEPS_CLOCK=thread`` the event loop's thread alone (SQLite's statements run
+on it too, all but a BEGIN that waits for another process: carrier_gateway/sqlitedriver.py;
+only WAL checkpoints run elsewhere). The
 database is a fresh SQLite file prepared like bench/registrations.py (one OEM, cards,
 one valid record per card). ``--profile PHASE`` runs cProfile over that phase and
 prints the top functions by own time (tottime).
