@@ -33,7 +33,8 @@ STEPS: list[tuple[str, str]] = [
     ("card update", r"provisioning/cards/"),
     ("outbox", r"provisioning/outbox/"),
     ("webhook delivery", r"carrier_gateway/webhooks\.py"),
-    ("SQLite commit and checkpoint", r"sqlitedriver\.py|Connection\.commit|_commit_impl"),
+    # (a statement run inline by sqlitedriver.py counts for the step that issued it)
+    ("SQLite commit and checkpoint", r"Checkpointer\.|Connection\.commit|_commit_impl"),
     ("job ingestion", r"provisioning/jobs/|jobs_worker\.py"),
 ]
 _COMPILED = [(name, re.compile(pattern)) for name, pattern in STEPS]
