@@ -19,7 +19,7 @@ COMMITs after them included. On the thread those overlapped with the event loop 
 name: sqlite3 drops the GIL around each row's step and needs it back to bind the next
 row, so with the loop busy each row waited for the loop to hand the GIL over, and the
 transaction (and the write lock with it) lasted longer while both threads spent CPU
-trading the lock (batch registrations: ~15% fewer records a second, ~12% more CPU a
+trading the lock (batch registrations: ~12% fewer records a second, ~14% more CPU a
 record, measured in BENCHMARKS.md). ``numbering.dbtypes.executemany`` cuts a large one
 into pieces and lets the loop run between them, so no single call stalls it for long.
 """
