@@ -70,6 +70,31 @@ class BatchIn(Input):
         # a record is an Input of its own (RegistrationRecord): a NUL in one rejects that record, not the batch
         return value if info.field_name == "records" else check_storable(value)
 
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> BatchIn:
+        """As pydantic's, with a fast path for the common batch, every record valid: the
+        body is first validated straight from its JSON as a list of RegistrationRecords
+        (_AllValid, the same constraints). Keeping each record's errors apart
+        (``BatchRecord``'s wrap validator) needs each record as a Python dict first,
+        ~5 us a record more; only a body that fails the fast path pays it, and its answer
+        is exactly the per-record one."""
+        try:
+            valid = _AllValid.model_validate_json(json_data, **kwargs)
+        except ValidationError:
+            return super().model_validate_json(json_data, **kwargs)
+        return cls.model_construct(records=valid.records)
+
+
+class _AllValid(Input):
+    """BatchIn when every record is valid (BatchIn.model_validate_json's fast path)."""
+
+    records: list[RegistrationRecord] = Field(min_length=1, max_length=MAX_BATCH)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return value  # every record checks its own fields (RegistrationRecord)
+
 
 class BatchItem(BaseModel):
     index: int
