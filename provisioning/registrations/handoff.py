@@ -21,10 +21,10 @@ verification step takes it; nothing is written anywhere.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import datetime as dt
 import time
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.accept import Incoming, Inspected, Prepared, prepare
@@ -32,10 +32,10 @@ from provisioning.registrations.queue import Claimed
 from provisioning.registrations.records import Subject
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Handed:
+class Handed(NamedTuple):
     """A registration handed to the verifier: its row as a claim would return it, its
-    subject as accepted, and the lease mark its row was written with."""
+    subject as accepted, and the lease mark its row was written with (a named tuple, as
+    ``Claimed``)."""
 
     claimed: Claimed
     subject: Subject

@@ -4,7 +4,6 @@ to it in memory; everything else reaches a verifier through the queue, as before
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import random
 import time
@@ -145,8 +144,8 @@ async def test_the_document_acceptance_inspected_is_reused_only_on_the_same_day(
     assert [h.day for h in handed] == [today, today] and all(h.document for h in handed)
     # a reading that says "born yesterday": taken on its day, refused as under age; not on another day
     young = (handed[0].document[0], today - dt.timedelta(days=1))  # type: ignore[index]
-    handoff._rows.extend([dataclasses.replace(handed[0], document=young),
-                          dataclasses.replace(handed[1], document=young, day=today - dt.timedelta(days=1))])
+    handoff._rows.extend([handed[0]._replace(document=young),
+                          handed[1]._replace(document=young, day=today - dt.timedelta(days=1))])
     await _verifier(db, master_key, handoff).step()
     async with db.read() as conn:
         rows = {r.id: (r.status, r.reasons) for r in await conn.execute(
