@@ -35,8 +35,8 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
     sender: WebhookSender | None = None
     policy = settings.policy()
     # what this process accepts goes to its own verifier; a process without one holds nothing
-    handoff = app[HANDOFF] = (Handoff(lease_seconds=policy.lease_seconds) if settings.workers > 0
-                              else Handoff(lease_seconds=policy.lease_seconds, limit=0))
+    handoff = app[HANDOFF] = Handoff(lease_seconds=policy.lease_seconds,
+                                     limit=Handoff.LIMIT if settings.workers > 0 else 0)
     if settings.workers > 0:
         verifier = Verifier(write=db.write, keyring=app[KEYRING], authority=app[AUTHORITY],
                             policy=policy, batch_size=settings.verify_batch_size,

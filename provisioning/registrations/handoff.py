@@ -46,7 +46,10 @@ class Handed(NamedTuple):
 
 
 class Handoff:
-    def __init__(self, *, lease_seconds: int, limit: int = 20_000) -> None:
+    #: rows a hand-off holds at most (past it, acceptance writes rows due now, for any verifier)
+    LIMIT = 20_000
+
+    def __init__(self, *, lease_seconds: int, limit: int = LIMIT) -> None:
         self.lease_seconds = lease_seconds
         self.limit = limit
         self._rows: collections.deque[Handed] = collections.deque()

@@ -147,14 +147,13 @@ class Verifier:
             mark, handed = self.handoff.take(self.batch_size)
             if handed:
                 self._queue_turn = True
-                return mark, [h.claimed for h in handed], {h.claimed.id: h for h in handed}
+                return _as_rows(mark, handed)
         self._queue_turn = False
         async with self.write() as conn:
             mark, rows = await queue.claim(conn, limit=self.batch_size, now_s=int(time.time()),
                                            lease_seconds=self.policy.lease_seconds)
         if not rows and self.handoff is not None:
-            mark, handed = self.handoff.take(self.batch_size)
-            return mark, [h.claimed for h in handed], {h.claimed.id: h for h in handed}
+            return _as_rows(*self.handoff.take(self.batch_size))
         return mark, rows, {}
 
     def _check(self, row: Claimed, handed: Handed | None, today: dt.date) -> tuple[Checked, Subject]:
@@ -265,6 +264,11 @@ _DEFERRED = update(r).where(r.c.id == bindparam("b_id")).values(
     iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0)
 _SUPERSEDED = update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED).values(
     status=RegistrationStatus.SUPERSEDED)
+
+
+def _as_rows(mark: int, handed: list[Handed]) -> tuple[int, list[Claimed], dict[str, Handed]]:
+    """Handed-off rows as a step takes them: (lease mark, rows, the hand-offs by id)."""
+    return mark, [h.claimed for h in handed], {h.claimed.id: h for h in handed}
 
 
 def _given_up(row: Claimed, bound: int) -> Checked:
