@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.sqlutil import chunked
+from numbering.sqlutil import chunked, inline
 from provisioning.cards.states import CardState
 from provisioning.cards.tables import cards
 from provisioning.enterprises.tables import enterprises
@@ -50,7 +50,9 @@ class Bindings:
             self.owners[owner].discard(iccid)
 
 
-_LIVE = (r.c.status == RegistrationStatus.VERIFIED) & (cards.c.state != CardState.TERMINATED)
+# the status written out: the VIN and owner indexes hold verified registrations only
+# (partial), and a bound status cannot be matched to their WHERE clause
+_LIVE = (r.c.status == inline(RegistrationStatus.VERIFIED)) & (cards.c.state != CardState.TERMINATED)
 _JOINED = r.join(cards, cards.c.iccid == r.c.iccid)
 # Built once (the verifier reads them every step), each list as one expanding parameter.
 _BY_VIN = (select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(_JOINED)

@@ -5,7 +5,8 @@ Each query is run for real; what the driver executed is captured and, on SQLite,
 plan asked for: it must use the index and scan no table (walking a partial index itself
 reads only the rows it holds).
 
-- A queue query names the constant of its partial index in the statement
+- A query over a partial index (a work queue's; the verified registrations by VIN and
+  by owner that the verifier's binding rules read) names the index's constant in the statement
   (``numbering.sqlutil.inline``): a bound parameter cannot be matched to the index's
   WHERE clause, and SQLite then scans the whole table. On PostgreSQL the executed text
   must carry the constant too (a generic plan cannot match a parameter either).
@@ -29,6 +30,7 @@ from provisioning.jobs import ingest, settle
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations import queue
 from provisioning.registrations.accept import Incoming, accept, prepare
+from provisioning.registrations.context import load_bindings
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.reports import dashboard
 from provisioning.retention import purge
@@ -46,6 +48,10 @@ QUERIES: list[tuple[str, Callable[[Any], Awaitable[Any]], str, str, str]] = [
      "jobs", "ix_jobs_settling", "'INGESTING'"),
     ("the oldest pending registration (dashboard)", dashboard.oldest_pending,
      "registrations", "ix_registrations_queue", "'PENDING'"),
+    ("a VIN's live bindings (verifier)", lambda conn: load_bindings(conn, ["LSVAU2187N2123456"], [], []),
+     "registrations", "ix_registrations_verified_vin", "'VERIFIED'"),
+    ("a document's live cards (verifier)", lambda conn: load_bindings(conn, [], ["0" * 32], []),
+     "registrations", "ix_registrations_verified_doc", "'VERIFIED'"),
 ]
 
 
