@@ -92,7 +92,12 @@ def serve_baseline(port: int) -> None:
     app.router.add_post("/v1/registrations/batch", accept)
     app.router.add_post(SINK_PATH, sink)  # webhook receiver for --webhooks
     app.router.add_get("/healthz", health)
-    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+    # on the event loop `carrier serve` runs on (CARRIER_EVENT_LOOP, uvloop by default): like against like
+    loop = None
+    if os.environ.get("CARRIER_EVENT_LOOP", "uvloop") == "uvloop":
+        import uvloop
+        loop = uvloop.new_event_loop()
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, loop=loop)
 
 
 @dataclasses.dataclass

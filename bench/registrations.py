@@ -177,7 +177,9 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
         storage = "a database created for the run"
     print(f"machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work skews figures)")
     print(f"python {platform.python_version()}, {database.backend}, aiohttp {aiohttp.__version__}")
-    print(f"backend: {database.backend.split()[0]}, {storage}; {processes}; baseline: one bare aiohttp process")
+    print(f"backend: {database.backend.split()[0]}, {storage}; {processes}; "
+          f"event loop {os.environ.get('CARRIER_EVENT_LOOP', 'uvloop')}; "
+          "baseline: one bare aiohttp process on the same loop")
     print(f"CARRIER_RATE_LIMIT={RATE_LIMIT} (per-enterprise rate limit switched off for the bench), "
           f"CARRIER_WORKERS={args.workers} per process, sandbox identity authority, "
           f"webhooks {'on (outbox events delivered to a local sink)' if args.webhooks else 'off (no callback URL)'}")

@@ -126,7 +126,7 @@ def serve_cmd(host: str | None, port: int | None, sandbox: bool, radius_auth_por
     load_keyring(settings.master_key_path)  # fail now, in one line, not inside the server
     app = create_app(settings)
     log.info("starting", extra={"database": describe(settings.database_url), "sandbox": settings.sandbox})
-    asyncio.run(serving.serve(app, settings.host, settings.port, settings.shutdown_timeout))
+    serving.run(serving.serve(app, settings.host, settings.port, settings.shutdown_timeout), settings.event_loop)
     log.info("stopped")
 
 

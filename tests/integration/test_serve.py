@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from tests.support.cli import carrier, carrier_bin
 
@@ -32,10 +35,15 @@ def wait_ready(port: int, proc: subprocess.Popen[str], timeout: float = 20) -> N
     raise AssertionError("service did not become ready")
 
 
-def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path, db_url: str) -> None:
+@pytest.mark.parametrize(("chosen", "runs_on"), [(None, "uvloop"), ("asyncio", "asyncio")])
+def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path, db_url: str, chosen: str | None,
+                                                     runs_on: str) -> None:
     port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CARRIER_EVENT_LOOP"}
+    if chosen:
+        env["CARRIER_EVENT_LOOP"] = chosen
     proc = subprocess.Popen([*carrier_bin(), "serve", "--port", str(port), "--database-url", db_url],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         wait_ready(port, proc)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
@@ -49,6 +57,8 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path, db_url: str
     events = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     msgs = [e["msg"] for e in events]
     assert "listening" in msgs and msgs[-1] == "stopped"
+    # the event loop as the running loop says it is (libuv's by default)
+    assert [e["event_loop"] for e in events if e["msg"] == "listening"] == [runs_on]
     access = [e for e in events if e["logger"] == "carrier.access"]
     assert any(e["path"] == "/healthz" and e["status"] == 200 and e["request_id"] for e in access)
 

@@ -8,6 +8,7 @@ from carrier_gateway.settings import DEFAULT_DATABASE_URL, Settings, SettingsErr
 def test_defaults_without_environment() -> None:
     s = Settings.load(environ={})
     assert s.database_url == DEFAULT_DATABASE_URL and s.port == 8080 and s.sandbox is False
+    assert s.event_loop == "uvloop" and Settings.load(environ={"CARRIER_EVENT_LOOP": "asyncio"}).event_loop == "asyncio"
 
 
 def test_environment_then_overrides() -> None:
@@ -19,7 +20,8 @@ def test_environment_then_overrides() -> None:
 
 
 @pytest.mark.parametrize(("var", "value"), [("CARRIER_PORT", "eighty"), ("CARRIER_SANDBOX", "maybe"),
-                                             ("CARRIER_PORT", "70000"), ("CARRIER_SQLITE_SYNCHRONOUS", "FAST")])
+                                             ("CARRIER_PORT", "70000"), ("CARRIER_SQLITE_SYNCHRONOUS", "FAST"),
+                                             ("CARRIER_EVENT_LOOP", "trio")])
 def test_bad_values_are_named(var: str, value: str) -> None:
     with pytest.raises(SettingsError) as err:
         Settings.load(environ={var: value})

@@ -16,7 +16,7 @@ import pytest
 
 from carrier_gateway import commands
 
-HEAVY = ("sqlalchemy", "aiohttp", "pydantic", "cryptography", "asyncpg", "aiosqlite", "orjson")
+HEAVY = ("sqlalchemy", "aiohttp", "pydantic", "cryptography", "asyncpg", "aiosqlite", "orjson", "uvloop")
 _PROBE = """
 import sys
 import cli
