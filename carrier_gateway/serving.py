@@ -55,8 +55,12 @@ class InFlight:
 IN_FLIGHT = web.AppKey("in_flight", InFlight)
 
 
-#: allocations between two young-generation collections (CPython's default is 700)
-GC_YOUNG_THRESHOLD = 20_000
+#: allocations between two young-generation collections (CPython's default is 700). A
+#: batch of 1000 records holds ~30,000 objects while it is validated and stored; below
+#: that, young collections walk (and promote) the same live batch again and again: the
+#: collector took 5.5-7.4 us of a batch record's CPU at 20,000, 2.2-2.5 at 100,000
+#: (bench/verify_steps.py --freeze, three alternating runs each)
+GC_YOUNG_THRESHOLD = 100_000
 
 
 def settle_garbage_collector() -> None:
