@@ -106,8 +106,7 @@ class Verifier:
         decidable = [row for row in rows if row.id in checked]
         answers = await self._ask_authority(decidable, checked)
         try:
-            async with self.write() as conn:
-                result = await self._decide_and_write(conn, decidable, mark, checked, answers)
+            result = await self._write_step(decidable, mark, checked, answers)
         except Exception as exc:  # noqa: BLE001 - decide again one by one: only the failing row fails
             if len(decidable) <= 1:
                 failed.update({row.id: exc for row in decidable})
@@ -122,6 +121,20 @@ class Verifier:
         if self.on_events and result.verified + result.rejected:
             self.on_events(result.verified + result.rejected)
         return result
+
+    async def _write_step(self, rows: Sequence[Claimed], mark: int, checked: dict[str, tuple[Checked, Subject]],
+                          answers: dict[str, Answer]) -> StepResult:
+        """Decide and write the step in one transaction. On SQLite the UPDATEs themselves
+        tell whether every row is still this step's (see ``_decide_and_write``); when one
+        is not (its lease ran out and another verifier claimed it: rare), that
+        transaction is undone and the step is decided again, reading first which rows
+        are still its own."""
+        try:
+            async with self.write() as conn:
+                return await self._decide_and_write(conn, rows, mark, checked, answers, trust_lease=True)
+        except _LeaseRanOut:
+            async with self.write() as conn:
+                return await self._decide_and_write(conn, rows, mark, checked, answers)
 
     async def _one_by_one(self, rows: Sequence[Claimed], mark: int, checked: dict[str, tuple[Checked, Subject]],
                           answers: dict[str, Answer], failed: dict[str, BaseException]) -> StepResult:
@@ -187,10 +200,17 @@ class Verifier:
         return answers
 
     async def _decide_and_write(self, conn: AsyncConnection, rows: Sequence[Claimed], mark: int,
-                                checked: dict[str, tuple[Checked, Subject]], answers: dict[str, Answer]
-                                ) -> StepResult:
+                                checked: dict[str, tuple[Checked, Subject]], answers: dict[str, Answer],
+                                *, trust_lease: bool = False) -> StepResult:
+        """Decide ``rows`` and write the outcomes, only for rows still under this step's
+        lease ``mark``. Which those are is read first (on PostgreSQL locking them, in
+        the order ``_lock_decisions`` set). On SQLite, with ``trust_lease``, it is not
+        read: one writer at a time (BEGIN IMMEDIATE), so the outcome UPDATEs, each
+        guarded by PENDING and the mark, count exactly the rows still ours; if that
+        count falls short, ``_LeaseRanOut`` undoes the whole transaction."""
         await self._lock_decisions(conn, rows, checked)
-        ours = await queue.still_ours(conn, [row.id for row in rows], mark)
+        trusting = trust_lease and conn.dialect.name == "sqlite"
+        ours = {row.id for row in rows} if trusting else await queue.still_ours(conn, [row.id for row in rows], mark)
         result = StepResult(claimed=len(rows), lost=len(rows) - len(ours))
         rows = [row for row in rows if row.id in ours]
         if not rows:
@@ -212,7 +232,9 @@ class Verifier:
             draft = None if card is None else drafts.setdefault(card.iccid, Draft.of(card))
             outcome = decide(row, checked[row.id][0], answers.get(row.id), draft, bindings, self.policy, now)
             outcomes.append((row, outcome))
-        await self._write(conn, outcomes, list(drafts.values()), bindings.callbacks, now)
+        written = await self._write(conn, outcomes, list(drafts.values()), bindings.callbacks, now, mark)
+        if trusting and written != len(outcomes):
+            raise _LeaseRanOut(f"{len(outcomes) - written} of {len(outcomes)} rows are no longer this step's")
         for _, outcome in outcomes:
             if outcome.status == RegistrationStatus.VERIFIED:
                 result.verified += 1
@@ -239,28 +261,37 @@ class Verifier:
                                 *(f"card:{iccid}" for iccid in iccids)])
 
     async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Claimed, Outcome]], drafts: list[Draft],
-                     callbacks: dict[int, str], now: dt.datetime) -> None:
-        decided = [{"b_id": row.id, "v_status": o.status,
+                     callbacks: dict[int, str], now: dt.datetime, mark: int) -> int:
+        """Write the outcomes and what they cause; returns how many registrations the
+        outcome UPDATEs changed (each only while PENDING under the lease ``mark``)."""
+        decided = [{"b_id": row.id, "b_mark": mark, "v_status": o.status,
                     "v_reasons": json.dumps(o.reasons, ensure_ascii=False) if o.reasons else "[]",
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
                    for row, o in outcomes if o.status != RegistrationStatus.PENDING]
-        await executemany(conn, _DECIDED, decided)
-        deferred = [{"b_id": row.id, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
+        written = await executemany(conn, _DECIDED, decided)
+        deferred = [{"b_id": row.id, "b_mark": mark, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
                     for row, o in outcomes if o.status == RegistrationStatus.PENDING]
-        await executemany(conn, _DEFERRED, deferred)
+        written += await executemany(conn, _DEFERRED, deferred)
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
         await executemany(conn, _SUPERSEDED, superseded)
         await write_drafts(conn, drafts, actor=self.actor, now=now)
         await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
         await record(conn, _audit_event(self.actor, outcomes), at=now)
+        return written
 
 
-# The verifier's writes, built once (numbering.dbtypes.executemany compiles each once).
-_DECIDED = update(r).where(r.c.id == bindparam("b_id")).values(
+class _LeaseRanOut(Exception):
+    """A row of the step is no longer under its lease (another verifier claimed it)."""
+
+
+# The verifier's writes, built once (numbering.dbtypes.executemany compiles each once);
+# an outcome is written only to a row still PENDING under the step's lease mark.
+_STILL_CLAIMED = (r.c.status == RegistrationStatus.PENDING, r.c.due_at == bindparam("b_mark"))
+_DECIDED = update(r).where(r.c.id == bindparam("b_id"), *_STILL_CLAIMED).values(
     status=bindparam("v_status"), reasons=bindparam("v_reasons"), iccid=bindparam("v_iccid"),
     decided_at=bindparam("v_decided_at"), attempts=bindparam("v_attempts"), failures=0)
-_DEFERRED = update(r).where(r.c.id == bindparam("b_id")).values(
+_DEFERRED = update(r).where(r.c.id == bindparam("b_id"), *_STILL_CLAIMED).values(
     iccid=bindparam("v_iccid"), attempts=bindparam("v_attempts"), due_at=bindparam("v_due"), failures=0)
 _SUPERSEDED = update(r).where(r.c.id == bindparam("b_id"), r.c.status == RegistrationStatus.VERIFIED).values(
     status=RegistrationStatus.SUPERSEDED)

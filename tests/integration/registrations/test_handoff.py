@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from carrier_gateway.db import Database
 from numbering.clock import CHINA
+from provisioning.cards.tables import cards
 from provisioning.privacy.keyring import Keyring, new_keyring
 from provisioning.registrations import queue
 from provisioning.registrations.accept import Incoming, prepare
@@ -106,6 +107,26 @@ async def test_a_verifier_whose_lease_ran_out_writes_nothing_over_the_claimer(
     assert (late.claimed, late.lost, late.verified) == (2, 2, 0)
     assert {s for s, due in (await _rows(db)).values()} == {"PENDING"}
     assert {due for _, due in (await _rows(db)).values()} == {mark}  # the claimer's lease stands
+
+
+async def test_a_verifier_that_lost_some_rows_decides_the_rest_and_leaves_the_lost_ones_cards_alone(
+        db: Database, master_key: Keyring) -> None:
+    oem = await build_oem(db, master_key, cards=3)
+    handoff = Handoff(lease_seconds=0)  # the lease is over at once: any verifier may claim the rows
+    ids = await _accept(db, master_key, _items(oem.enterprise_id, oem.iccids, 9), handoff)
+    async with db.write() as conn:  # another process claims one of them (and is still deciding)
+        mark, claimed = await queue.claim(conn, limit=1, now_s=int(time.time()), lease_seconds=60)
+    lost = ids.index(claimed[0].id)
+    late = await _verifier(db, master_key, handoff).step()
+    assert (late.claimed, late.lost, late.verified) == (3, 1, 2)
+    rows = await _rows(db)
+    assert rows[ids[lost]] == ("PENDING", mark)  # the claimer's lease stands
+    assert {rows[i][0] for i in ids if i != ids[lost]} == {"VERIFIED"}
+    async with db.read() as conn:
+        held = dict((await conn.execute(select(cards.c.iccid, cards.c.registration_id)
+                                        .where(cards.c.iccid.in_(oem.iccids)))).all())
+    # only the decided rows' cards changed: the lost row's card waits for its claimer
+    assert held == {iccid: None if n == lost else ids[n] for n, iccid in enumerate(oem.iccids)}
 
 
 async def test_a_full_handoff_leaves_new_rows_to_the_queue(db: Database, master_key: Keyring) -> None:
