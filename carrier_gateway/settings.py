@@ -58,7 +58,9 @@ class Settings:
     backfill_deadline: str = "2022-09-30"
     #: seconds a claimed registration stays with its verifier before another may take it
     verify_lease_seconds: int = 60
-    verify_batch_size: int = 500
+    #: registrations one verification step decides (one transaction): as many as a batch
+    #: request holds, so that its commit writes each changed page once for all of them
+    verify_batch_size: int = 1000
     #: seconds a claimed job chunk stays with its ingesting worker before another may take it
     job_lease_seconds: int = 60
     #: sandbox identity authority fault injection: added latency (s) and failure rate (0-1)

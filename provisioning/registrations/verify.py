@@ -60,7 +60,7 @@ class Verifier:
     keyring: Keyring
     authority: IdentityAuthority
     policy: Policy = dataclasses.field(default_factory=Policy)
-    batch_size: int = 500
+    batch_size: int = 1000
     authority_concurrency: int = 64
     #: the audit actor: which host and process decided (several may share the queue)
     actor: str = dataclasses.field(default_factory=lambda: f"verifier:{socket.gethostname()}:{os.getpid()}")
