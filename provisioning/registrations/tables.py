@@ -30,8 +30,9 @@ registrations = Table(
     Column("id_type", String(32), nullable=True),
     Column("subject_enc", Text, nullable=False),
     Column("doc_index", String(32), nullable=True),
-    #: HMAC of the enterprise and the canonical record: a retried push finds its first copy
-    Column("natural_key", String(32), nullable=False),
+    #: the card reference, ":", then an HMAC of the enterprise and the canonical record
+    #: (accept.natural_key): a retried push finds its first copy
+    Column("natural_key", String(64), nullable=False),
     Column("vin", String(17), nullable=False),
     Column("imei", String(20), nullable=True),
     Column("sold_at", Date, nullable=True),
