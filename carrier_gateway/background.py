@@ -39,7 +39,7 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
                                      limit=Handoff.LIMIT if settings.workers > 0 else 0)
     if settings.workers > 0:
         verifier = Verifier(write=db.write, keyring=app[KEYRING], authority=app[AUTHORITY],
-                            policy=policy, batch_size=settings.verify_batch_size,
+                            policy=policy, batch_size=settings.verify_batch(db.dialect),
                             on_events=lambda n: workers.wake("webhooks"), handoff=handoff)
 
         metrics = app[METRICS]

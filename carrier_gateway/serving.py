@@ -79,7 +79,7 @@ def settle_garbage_collector() -> None:
 def run(main: Coroutine[Any, Any, None], event_loop: str) -> None:
     """Run ``main`` to the end on a new event loop of the kind named: "uvloop" (libuv's
     loop, written in C: its sockets, timers and callbacks cost less CPU per request than
-    the standard library's; single pushes ~5% faster, see docs/performance.md) or
+    the standard library's; single pushes ~6% faster, see docs/performance.md) or
     "asyncio". Where uvloop cannot be imported (a platform it does not support), the
     standard loop runs and the log says so."""
     if event_loop == "uvloop":

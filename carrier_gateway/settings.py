@@ -58,9 +58,9 @@ class Settings:
     backfill_deadline: str = "2022-09-30"
     #: seconds a claimed registration stays with its verifier before another may take it
     verify_lease_seconds: int = 60
-    #: registrations one verification step decides (one transaction): as many as a batch
-    #: request holds, so that its commit writes each changed page once for all of them
-    verify_batch_size: int = 1000
+    #: registrations one verification step decides (one transaction); None: the backend's
+    #: own (``verify_batch``)
+    verify_batch_size: int | None = None
     #: seconds a claimed job chunk stays with its ingesting worker before another may take it
     job_lease_seconds: int = 60
     #: sandbox identity authority fault injection: added latency (s) and failure rate (0-1)
@@ -147,6 +147,8 @@ class Settings:
                 raise SettingsError(f"{self._ENV[name]} must be 1 or more")
         if not self.heartbeat_seconds > 0:
             raise SettingsError("CARRIER_HEARTBEAT_SECONDS must be more than 0")
+        if self.verify_batch_size is not None and self.verify_batch_size < 1:
+            raise SettingsError("CARRIER_VERIFY_BATCH_SIZE must be 1 or more")
         if self.job_lease_seconds < 1:
             raise SettingsError("CARRIER_JOB_LEASE_SECONDS must be 1 or more")
         if not 0.0 <= self.authority_failure_rate <= 1.0:
@@ -155,6 +157,16 @@ class Settings:
             dt.date.fromisoformat(self.backfill_deadline)
         except ValueError:
             raise SettingsError("CARRIER_BACKFILL_DEADLINE must be a date, YYYY-MM-DD") from None
+
+    def verify_batch(self, dialect: str) -> int:
+        """Registrations a verification step decides: the setting, else 1000 on SQLite (as
+        many as a batch request holds: the step's commit writes each changed page once for
+        all of them) and 500 on PostgreSQL (a step holds an advisory lock on each VIN,
+        document and card it decides until it commits, and the server's lock table,
+        shared by every session, holds ~6,400 with its defaults)."""
+        if self.verify_batch_size is not None:
+            return self.verify_batch_size
+        return 1000 if dialect == "sqlite" else 500
 
     def policy(self) -> Policy:
         return Policy(min_age=self.min_holder_age, max_cards_per_document=self.max_cards_per_document,

@@ -8,9 +8,10 @@ mark of the hand-off (now + the lease) instead of now, so no other verifier clai
 and after the commit the rows go to the verifier in memory.
 
 Nothing else changes in what is stored or decided. The verifier writes a handed-off
-row's outcome only if it still carries that mark (``queue.still_ours``), as for a row
-it claimed; if the process stops before deciding, the lease runs out and any verifier
-claims the row from the database, as after a crash mid-step. A row whose hand-off never
+row's outcome only if it still carries that mark (each outcome UPDATE is guarded by it,
+see ``Verifier._decide_and_write``), as for a row it claimed; if the process stops
+before deciding, the lease runs out and any verifier claims the row from the database,
+as after a crash mid-step. A row whose hand-off never
 happened (an error after the commit) is claimed the same way once its lease is over.
 
 Personal data: the subjects are plaintext in this process's memory only (as they were

@@ -124,11 +124,12 @@ class Verifier:
 
     async def _write_step(self, rows: Sequence[Claimed], mark: int, checked: dict[str, tuple[Checked, Subject]],
                           answers: dict[str, Answer]) -> StepResult:
-        """Decide and write the step in one transaction. On SQLite the UPDATEs themselves
-        tell whether every row is still this step's (see ``_decide_and_write``); when one
-        is not (its lease ran out and another verifier claimed it: rare), that
-        transaction is undone and the step is decided again, reading first which rows
-        are still its own."""
+        """Decide and write the step in one transaction. On SQLite, while the step's lease
+        lasts, the UPDATEs themselves tell whether every row is still this step's (see
+        ``_decide_and_write``); should one not be, that transaction is undone and the
+        step is decided again, reading first which rows are still its own, as it is
+        from the start once the lease is over (another verifier may then have claimed
+        any of them)."""
         try:
             async with self.write() as conn:
                 return await self._decide_and_write(conn, rows, mark, checked, answers, trust_lease=True)
@@ -204,12 +205,14 @@ class Verifier:
                                 *, trust_lease: bool = False) -> StepResult:
         """Decide ``rows`` and write the outcomes, only for rows still under this step's
         lease ``mark``. Which those are is read first (on PostgreSQL locking them, in
-        the order ``_lock_decisions`` set). On SQLite, with ``trust_lease``, it is not
-        read: one writer at a time (BEGIN IMMEDIATE), so the outcome UPDATEs, each
-        guarded by PENDING and the mark, count exactly the rows still ours; if that
-        count falls short, ``_LeaseRanOut`` undoes the whole transaction."""
+        the order ``_lock_decisions`` set). On SQLite, with ``trust_lease`` and while the
+        lease lasts (no verifier claims a row before its mark), it is not read: one
+        writer at a time (BEGIN IMMEDIATE), so the outcome UPDATEs, each guarded by
+        PENDING and the mark, count exactly the rows still ours; should that count fall
+        short, ``_LeaseRanOut`` undoes the whole transaction before anything else is
+        written."""
         await self._lock_decisions(conn, rows, checked)
-        trusting = trust_lease and conn.dialect.name == "sqlite"
+        trusting = trust_lease and conn.dialect.name == "sqlite" and mark > time.time()
         ours = {row.id for row in rows} if trusting else await queue.still_ours(conn, [row.id for row in rows], mark)
         result = StepResult(claimed=len(rows), lost=len(rows) - len(ours))
         rows = [row for row in rows if row.id in ours]
@@ -218,7 +221,7 @@ class Verifier:
         now = utcnow()
         cards_by_ref = await load_cards(conn, [(row.enterprise_id, row.card_ref) for row in rows], for_update=True)
         drafts: dict[str, Draft] = {}
-        bindings = await load_bindings(conn, [c.vin for c, _ in checked.values() if c.vin],
+        bindings = await load_bindings(conn, [checked[row.id][0].vin for row in rows if checked[row.id][0].vin],
                                        [row.doc_index for row in rows if row.doc_index],
                                        [row.enterprise_id for row in rows])
         outcomes: list[tuple[Claimed, Outcome]] = []
@@ -232,9 +235,8 @@ class Verifier:
             draft = None if card is None else drafts.setdefault(card.iccid, Draft.of(card))
             outcome = decide(row, checked[row.id][0], answers.get(row.id), draft, bindings, self.policy, now)
             outcomes.append((row, outcome))
-        written = await self._write(conn, outcomes, list(drafts.values()), bindings.callbacks, now, mark)
-        if trusting and written != len(outcomes):
-            raise _LeaseRanOut(f"{len(outcomes) - written} of {len(outcomes)} rows are no longer this step's")
+        await self._write(conn, outcomes, list(drafts.values()), bindings.callbacks, now, mark,
+                          expect_all=trusting)
         for _, outcome in outcomes:
             if outcome.status == RegistrationStatus.VERIFIED:
                 result.verified += 1
@@ -256,14 +258,15 @@ class Verifier:
             return
         refs = [(row.enterprise_id, row.card_ref) for row in rows]
         iccids = {card.iccid for card in (await load_cards(conn, refs)).values()}
-        await lock_names(conn, [*(f"vin:{c.vin}" for c, _ in checked.values() if c.vin),
+        await lock_names(conn, [*(f"vin:{checked[row.id][0].vin}" for row in rows if checked[row.id][0].vin),
                                 *(f"doc:{row.doc_index}" for row in rows if row.doc_index),
                                 *(f"card:{iccid}" for iccid in iccids)])
 
     async def _write(self, conn: AsyncConnection, outcomes: list[tuple[Claimed, Outcome]], drafts: list[Draft],
-                     callbacks: dict[int, str], now: dt.datetime, mark: int) -> int:
-        """Write the outcomes and what they cause; returns how many registrations the
-        outcome UPDATEs changed (each only while PENDING under the lease ``mark``)."""
+                     callbacks: dict[int, str], now: dt.datetime, mark: int, *, expect_all: bool = False) -> None:
+        """Write the outcomes and what they cause. Each outcome UPDATE changes its row only
+        while it is PENDING under the lease ``mark``; with ``expect_all`` every row must
+        change, else ``_LeaseRanOut`` (before the cards, outbox and audit are written)."""
         decided = [{"b_id": row.id, "b_mark": mark, "v_status": o.status,
                     "v_reasons": json.dumps(o.reasons, ensure_ascii=False) if o.reasons else "[]",
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
@@ -273,12 +276,13 @@ class Verifier:
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
                     for row, o in outcomes if o.status == RegistrationStatus.PENDING]
         written += await executemany(conn, _DEFERRED, deferred)
+        if expect_all and written != len(outcomes):
+            raise _LeaseRanOut(f"{len(outcomes) - written} of {len(outcomes)} rows are no longer this step's")
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]
         await executemany(conn, _SUPERSEDED, superseded)
         await write_drafts(conn, drafts, actor=self.actor, now=now)
         await enqueue_many(conn, _webhooks(outcomes, callbacks, now))
         await record(conn, _audit_event(self.actor, outcomes), at=now)
-        return written
 
 
 class _LeaseRanOut(Exception):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, literal, not_, or_, select
 
 from provisioning.cards.states import CardState
 from provisioning.cards.tables import cards
@@ -29,7 +29,9 @@ from provisioning.registrations.status import RegistrationStatus as RS
 from provisioning.registrations.tables import registrations as r
 
 YEARS = 2
-#: a purged registration's natural key is this prefix plus its id (keyed digests are hex)
+#: a purged registration's natural key is this prefix plus its id. Recognised by that
+#: whole value, never by the prefix alone: a live key leads with the card reference as
+#: pushed, which may start with anything (accept.natural_key)
 PURGED_KEY_PREFIX = "~"
 #: a purged responsible person's blind index
 PURGED_INDEX = "~purged"
@@ -56,8 +58,7 @@ def registration_expired(limit: dt.datetime) -> ColumnElement[bool]:
     superseded = and_(r.c.status == RS.SUPERSEDED, exists(select(later.c.id).where(
         later.c.iccid == r.c.iccid, later.c.status.in_((RS.VERIFIED, RS.SUPERSEDED)),
         later.c.decided_at > r.c.decided_at, later.c.decided_at <= limit)))
-    return and_(r.c.status != RS.PENDING, not_(r.c.natural_key.startswith(PURGED_KEY_PREFIX)),
-                or_(terminated, rejected, superseded))
+    return and_(r.c.status != RS.PENDING, not_(registration_purged()), or_(terminated, rejected, superseded))
 
 
 def person_expired(limit: dt.datetime) -> ColumnElement[bool]:
@@ -65,4 +66,4 @@ def person_expired(limit: dt.datetime) -> ColumnElement[bool]:
 
 
 def registration_purged() -> ColumnElement[bool]:
-    return r.c.natural_key.startswith(PURGED_KEY_PREFIX)
+    return r.c.natural_key == literal(PURGED_KEY_PREFIX) + r.c.id

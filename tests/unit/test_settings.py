@@ -9,6 +9,9 @@ def test_defaults_without_environment() -> None:
     s = Settings.load(environ={})
     assert s.database_url == DEFAULT_DATABASE_URL and s.port == 8080 and s.sandbox is False
     assert s.event_loop == "uvloop" and Settings.load(environ={"CARRIER_EVENT_LOOP": "asyncio"}).event_loop == "asyncio"
+    # a verification step: the backend's own size unless the setting names one
+    assert (s.verify_batch("sqlite"), s.verify_batch("postgresql")) == (1000, 500)
+    assert Settings.load(environ={"CARRIER_VERIFY_BATCH_SIZE": "7"}).verify_batch("postgresql") == 7
 
 
 def test_environment_then_overrides() -> None:
@@ -21,7 +24,7 @@ def test_environment_then_overrides() -> None:
 
 @pytest.mark.parametrize(("var", "value"), [("CARRIER_PORT", "eighty"), ("CARRIER_SANDBOX", "maybe"),
                                              ("CARRIER_PORT", "70000"), ("CARRIER_SQLITE_SYNCHRONOUS", "FAST"),
-                                             ("CARRIER_EVENT_LOOP", "trio")])
+                                             ("CARRIER_EVENT_LOOP", "trio"), ("CARRIER_VERIFY_BATCH_SIZE", "0")])
 def test_bad_values_are_named(var: str, value: str) -> None:
     with pytest.raises(SettingsError) as err:
         Settings.load(environ={var: value})

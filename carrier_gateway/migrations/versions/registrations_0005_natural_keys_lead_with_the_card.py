@@ -3,8 +3,11 @@
 A registration's natural key becomes its card reference, ":", then the keyed digest it
 was (provisioning.registrations.accept.natural_key): the unique index on it is ordered
 by card, so a push lands beside its neighbours' keys instead of at a random place.
-Stored keys are rewritten the same way (a purged registration's "~" key is left as it
-is), so a retried push still finds its first copy.
+Stored keys are rewritten the same way (a purged registration's key, "~" and its id, is
+left as it is), so a retried push still finds its first copy. Stop every `carrier
+serve` before running it: a process still on the earlier release would go on writing
+keys without the card, which a retry would not find. On SQLite the column's new length
+rebuilds the table (once).
 
 Revision ID: registrations_0005
 Revises: registrations_0004
@@ -21,8 +24,8 @@ down_revision = 'registrations_0004'
 branch_labels = None
 depends_on = None
 
-#: a purged registration's key (provisioning.retention.rules.PURGED_KEY_PREFIX) stays
-_NOT_PURGED = "natural_key NOT LIKE '~%'"
+#: a purged registration's key ("~" and its id: provisioning.retention.rules) stays
+_NOT_PURGED = "natural_key <> '~' || id"
 
 
 def upgrade() -> None:

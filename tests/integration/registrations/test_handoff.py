@@ -8,6 +8,7 @@ import datetime as dt
 import random
 import time
 
+import pytest
 from sqlalchemy import select
 
 from carrier_gateway.db import Database
@@ -109,14 +110,22 @@ async def test_a_verifier_whose_lease_ran_out_writes_nothing_over_the_claimer(
     assert {due for _, due in (await _rows(db)).values()} == {mark}  # the claimer's lease stands
 
 
+@pytest.mark.parametrize("lease_over", [True, False], ids=["lease over", "lease running"])
 async def test_a_verifier_that_lost_some_rows_decides_the_rest_and_leaves_the_lost_ones_cards_alone(
-        db: Database, master_key: Keyring) -> None:
+        db: Database, master_key: Keyring, lease_over: bool) -> None:
     oem = await build_oem(db, master_key, cards=3)
-    handoff = Handoff(lease_seconds=0)  # the lease is over at once: any verifier may claim the rows
+    # lease over: any verifier may claim the rows. Lease running: one row is given back to
+    # the queue (as a stopping process does) and claimed; the step, still under its lease,
+    # finds out from its UPDATEs' count rather than by reading first
+    handoff = Handoff(lease_seconds=0 if lease_over else 600)
     ids = await _accept(db, master_key, _items(oem.enterprise_id, oem.iccids, 9), handoff)
+    if not lease_over:
+        async with db.write() as conn:
+            await queue.release(conn, {ids[1]: (await _rows(db))[ids[1]][1]})
     async with db.write() as conn:  # another process claims one of them (and is still deciding)
         mark, claimed = await queue.claim(conn, limit=1, now_s=int(time.time()), lease_seconds=60)
     lost = ids.index(claimed[0].id)
+    assert lease_over or lost == 1
     late = await _verifier(db, master_key, handoff).step()
     assert (late.claimed, late.lost, late.verified) == (3, 1, 2)
     rows = await _rows(db)

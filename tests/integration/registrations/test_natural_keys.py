@@ -1,6 +1,7 @@
 """A registration's natural key leads with its card (the unique index is then ordered by
 card, not random), and the migration that introduced that rewrites stored keys both
-ways, so a push retried across it still finds its first copy."""
+ways, so a push retried across it still finds its first copy. A purged registration is
+known by its whole key ("~" and its id), never by a prefix a card reference may share."""
 
 from __future__ import annotations
 
@@ -15,13 +16,18 @@ from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.accept import Incoming, accept, prepare
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.tables import registrations as r
-from provisioning.retention.rules import PURGED_KEY_PREFIX
+from provisioning.retention.rules import PURGED_KEY_PREFIX, registration_purged
 from tests.support.world import build_oem, individual
 
 
 async def _keys(db: Database) -> dict[str, str]:
     async with db.read() as conn:
         return dict((await conn.execute(select(r.c.id, r.c.natural_key))).all())
+
+
+async def _purged(db: Database) -> set[str]:
+    async with db.read() as conn:
+        return set((await conn.execute(select(r.c.id).where(registration_purged()))).scalars())
 
 
 async def _migrate(db: Database, to: str) -> None:
@@ -40,8 +46,10 @@ async def test_natural_keys_lead_with_the_card_and_survive_the_migration_both_wa
         db: Database, master_key: Keyring) -> None:
     oem = await build_oem(db, master_key, cards=3)
     rng = random.Random(11)
+    # the last names no card of the enterprise, and starts with a full-width tilde (stored "~")
+    refs = [*oem.iccids, "\uff5e" + oem.iccids[0][1:]]
     items = [Incoming(oem.enterprise_id, RegistrationRecord.model_validate(individual(rng, iccid=iccid)))
-             for iccid in oem.iccids]
+             for iccid in refs]
     async with db.write() as conn:
         first = await accept(conn, prepare(master_key, items))
     ids = [result[0] for result in first]  # type: ignore[index]
@@ -49,15 +57,17 @@ async def test_natural_keys_lead_with_the_card_and_survive_the_migration_both_wa
     for reg_id, item in zip(ids, items, strict=True):
         card, _, digest = keys[reg_id].partition(":")
         assert card == item.record.card_ref and len(digest) == 32
+    assert keys[ids[3]].startswith(PURGED_KEY_PREFIX)  # and yet not purged:
+    assert await _purged(db) == set()
     # a purged registration's key is its own kind: the migration leaves it alone
     purged = PURGED_KEY_PREFIX + ids[2]
     async with db.write() as conn:
         await conn.execute(update(r).where(r.c.id == ids[2]).values(natural_key=purged))
     keys[ids[2]] = purged
+    assert await _purged(db) == {ids[2]}
 
     await _migrate(db, "registrations_0004")
-    assert await _keys(db) == {ids[0]: keys[ids[0]].partition(":")[2], ids[1]: keys[ids[1]].partition(":")[2],
-                               ids[2]: purged}
+    assert await _keys(db) == {**{i: keys[i].partition(":")[2] for i in (ids[0], ids[1], ids[3])}, ids[2]: purged}
     await _migrate(db, "heads")
     assert await _keys(db) == keys
 
