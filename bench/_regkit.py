@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from carrier_gateway.db import Database
 from carrier_gateway.migrate import upgrade
+from carrier_gateway.settings import Settings
 from numbering.identifiers import profile
 from numbering.msisdn import segments
 from provisioning.cards.issuance import MAX_CHUNK, MIN_CHUNK, issue_cards
@@ -72,6 +73,11 @@ def records(iccids: list[str], *, seed: int) -> list[dict[str, Any]]:
     return out
 
 
+def event_loop() -> str:
+    """The event loop `carrier serve` runs on with this environment (CARRIER_EVENT_LOOP)."""
+    return Settings.load().event_loop
+
+
 def serve_baseline(port: int) -> None:
     """The baseline: parse the JSON body, answer 202 with a small JSON document (and a
     webhook receiver answering 204)."""
@@ -92,9 +98,9 @@ def serve_baseline(port: int) -> None:
     app.router.add_post("/v1/registrations/batch", accept)
     app.router.add_post(SINK_PATH, sink)  # webhook receiver for --webhooks
     app.router.add_get("/healthz", health)
-    # on the event loop `carrier serve` runs on (CARRIER_EVENT_LOOP, uvloop by default): like against like
+    # on the event loop `carrier serve` runs on: like against like
     loop = None
-    if os.environ.get("CARRIER_EVENT_LOOP", "uvloop") == "uvloop":
+    if event_loop() == "uvloop":
         import uvloop
         loop = uvloop.new_event_loop()
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, loop=loop)

@@ -45,7 +45,7 @@ from pathlib import Path
 import _path  # noqa: F401  # first: the project's packages before bench/'s scripts of the same names
 import aiohttp
 from _benchdb import BenchDatabase, Registrations, bench_database
-from _regkit import SINK_PATH, Load, machine, prepare, records, serve_baseline
+from _regkit import SINK_PATH, Load, event_loop, machine, prepare, records, serve_baseline
 from _servers import Profiler, cpu_seconds, free_port, start, stop, wait_ready
 
 from carrier_gateway.client import _dumps
@@ -178,7 +178,7 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
     print(f"machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work skews figures)")
     print(f"python {platform.python_version()}, {database.backend}, aiohttp {aiohttp.__version__}")
     print(f"backend: {database.backend.split()[0]}, {storage}; {processes}; "
-          f"event loop {os.environ.get('CARRIER_EVENT_LOOP', 'uvloop')}; "
+          f"event loop {event_loop()}; "
           "baseline: one bare aiohttp process on the same loop")
     print(f"CARRIER_RATE_LIMIT={RATE_LIMIT} (per-enterprise rate limit switched off for the bench), "
           f"CARRIER_WORKERS={args.workers} per process, sandbox identity authority, "

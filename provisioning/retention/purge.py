@@ -67,7 +67,7 @@ async def purge_registrations(conn: AsyncConnection, keyring: Keyring, limit: dt
     kinds = {row.id: row.subject_type for row in await conn.execute(select(r.c.id, r.c.subject_type)
                                                                        .where(r.c.id.in_(ids)))}
     params = [{"b_id": i, "v_subject": keyring.encrypt_json({"type": kinds[i], "purged": True}, SUBJECT_CONTEXT),
-               "v_key": rules.PURGED_KEY_PREFIX + i} for i in ids]
+               "v_key": rules.purged_key(i)} for i in ids]
     await conn.execute(update(r).where(r.c.id == bindparam("b_id")).values(
         subject_enc=bindparam("v_subject"), natural_key=bindparam("v_key"), doc_index=None, vin="", imei=None),
         params)

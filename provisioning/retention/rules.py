@@ -65,5 +65,11 @@ def person_expired(limit: dt.datetime) -> ColumnElement[bool]:
     return and_(rp.c.term_end.is_not(None), rp.c.term_end <= limit, rp.c.id_number_index != PURGED_INDEX)
 
 
+def purged_key(registration_id: str) -> str:
+    """The natural key a purged registration keeps (unique, and no live key's)."""
+    return PURGED_KEY_PREFIX + registration_id
+
+
 def registration_purged() -> ColumnElement[bool]:
+    """Registrations whose key is their ``purged_key`` (the same, written in SQL)."""
     return r.c.natural_key == literal(PURGED_KEY_PREFIX) + r.c.id

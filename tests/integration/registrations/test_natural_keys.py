@@ -16,7 +16,7 @@ from provisioning.privacy.keyring import Keyring
 from provisioning.registrations.accept import Incoming, accept, prepare
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.tables import registrations as r
-from provisioning.retention.rules import PURGED_KEY_PREFIX, registration_purged
+from provisioning.retention.rules import PURGED_KEY_PREFIX, purged_key, registration_purged
 from tests.support.world import build_oem, individual
 
 
@@ -60,7 +60,7 @@ async def test_natural_keys_lead_with_the_card_and_survive_the_migration_both_wa
     assert keys[ids[3]].startswith(PURGED_KEY_PREFIX)  # and yet not purged:
     assert await _purged(db) == set()
     # a purged registration's key is its own kind: the migration leaves it alone
-    purged = PURGED_KEY_PREFIX + ids[2]
+    purged = purged_key(ids[2])
     async with db.write() as conn:
         await conn.execute(update(r).where(r.c.id == ids[2]).values(natural_key=purged))
     keys[ids[2]] = purged
