@@ -11,14 +11,14 @@ import dataclasses
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from carrier_gateway.batching import Batcher
 from carrier_gateway.db import Database
 from carrier_gateway.signing import MAX_SKEW_SECONDS
 from carrier_gateway.tables import oem_nonces
-from numbering.sqlutil import insert_ignoring_conflicts
+from numbering.sqlutil import in_list, insert_ignoring_conflicts
 
 #: keep a nonce a little longer than its timestamp can be accepted
 RETENTION_SECONDS = MAX_SKEW_SECONDS + 60
@@ -28,8 +28,8 @@ RETENTION_SECONDS = MAX_SKEW_SECONDS + 60
 #: keys themselves, to refuse a replay before its body is read. ``NonceStore.claim`` still
 #: decides: two copies of one request may both pass this.
 USED_NONCES = select(oem_nonces.c.key_id, oem_nonces.c.nonce).where(
-    oem_nonces.c.key_id.in_(bindparam("key_ids", expanding=True)),
-    oem_nonces.c.nonce.in_(bindparam("nonces", expanding=True)))
+    in_list(oem_nonces.c.key_id, "key_ids"),
+    in_list(oem_nonces.c.nonce, "nonces"))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

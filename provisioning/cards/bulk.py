@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import executemany
-from numbering.sqlutil import chunked
+from numbering.sqlutil import chunked, in_list
 from provisioning.cards.states import CardState, can_transition, explain_transition
 from provisioning.cards.store import Card
 from provisioning.cards.tables import card_history, cards
@@ -39,10 +39,12 @@ def _locking(query: Any) -> Any:
     return query.order_by(cards.c.iccid).with_for_update()
 
 
-# Built once (the verifier loads cards every step), each list as one expanding parameter.
+# Built once (the verifier loads cards every step), each list as one parameter (in_list).
 _BY_ICCID_READ = select(*_CARD_COLUMNS).where(cards.c.enterprise_id == bindparam("enterprise_id"),
-                                              cards.c.iccid.in_(bindparam("refs", expanding=True)))
-# the literal state matches the partial unique index on live MSISDNs
+                                              in_list(cards.c.iccid, "refs"))
+# the literal state matches the partial unique index on live MSISDNs; an expanding list
+# here, because with the list as one parameter SQLite's planner walks the enterprise's
+# cards instead (tests/integration/test_query_plans.py)
 _BY_MSISDN_READ = select(*_CARD_COLUMNS).where(cards.c.msisdn.in_(bindparam("refs", expanding=True)), _LIVE,
                                                cards.c.enterprise_id == bindparam("enterprise_id"))
 #: for_update -> the query

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import executemany
 from numbering.errors import Conflict
-from numbering.sqlutil import chunked, insert_ignoring_conflicts
+from numbering.sqlutil import chunked, in_list, insert_ignoring_conflicts
 from provisioning.documents.dispatch import inspect_document
 from provisioning.documents.errors import DocumentError
 from provisioning.documents.gb11643 import today_in_china
@@ -101,9 +101,9 @@ def build_row(keyring: Keyring, item: Incoming, due_at: int, registration_id: st
               ) -> tuple[dict[str, object], Inspected | None]:
     """The row to insert, and the individual's document as inspected on ``today``."""
     record = item.record
-    canonical = record.model_dump_json()
+    canonical, subject = record.dump_json()
     owner, inspected = owner_key(record, today)
-    sealed = keyring.encrypt(record.subject.model_dump_json(), SUBJECT_CONTEXT)
+    sealed = keyring.encrypt(subject, SUBJECT_CONTEXT)
     return {
         "id": registration_id,
         "enterprise_id": item.enterprise_id,
@@ -302,10 +302,10 @@ async def _per_enterprise(conn: AsyncConnection, stmt: Any, pairs: Iterable[tupl
 # Built once; each looks up (enterprise_id, value) pairs on a unique index led by the enterprise.
 _KNOWN_KEYS = select(idempotency_keys).where(
     idempotency_keys.c.enterprise_id == bindparam("enterprise_id"),
-    idempotency_keys.c.key.in_(bindparam("values", expanding=True)))
+    in_list(idempotency_keys.c.key, "values"))
 _BY_NATURAL_KEY = select(registrations.c.enterprise_id, registrations.c.natural_key, registrations.c.id).where(
     registrations.c.enterprise_id == bindparam("enterprise_id"),
-    registrations.c.natural_key.in_(bindparam("values", expanding=True)))
+    in_list(registrations.c.natural_key, "values"))
 
 
 def body_hash(body: bytes) -> str:

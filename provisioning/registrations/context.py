@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.sqlutil import chunked, inline
+from numbering.sqlutil import chunked, in_list, inline
 from provisioning.cards.states import CardState
 from provisioning.cards.tables import cards
 from provisioning.enterprises.tables import enterprises
@@ -54,11 +54,11 @@ class Bindings:
 # (partial), and a bound status cannot be matched to their WHERE clause
 _LIVE = (r.c.status == inline(RegistrationStatus.VERIFIED)) & (cards.c.state != CardState.TERMINATED)
 _JOINED = r.join(cards, cards.c.iccid == r.c.iccid)
-# Built once (the verifier reads them every step), each list as one expanding parameter.
+# Built once (the verifier reads them every step), each list as one parameter (in_list).
 _BY_VIN = (select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(_JOINED)
-           .where(_LIVE, r.c.vin.in_(bindparam("values", expanding=True))))
+           .where(_LIVE, in_list(r.c.vin, "values")))
 _BY_OWNER = (select(r.c.doc_index, r.c.iccid).select_from(_JOINED)
-             .where(_LIVE, r.c.subject_type == "INDIVIDUAL", r.c.doc_index.in_(bindparam("values", expanding=True))))
+             .where(_LIVE, r.c.subject_type == "INDIVIDUAL", in_list(r.c.doc_index, "values")))
 _CALLBACKS = select(enterprises.c.id, enterprises.c.callback_url).where(
     enterprises.c.id.in_(bindparam("ids", expanding=True)), enterprises.c.callback_url.is_not(None))
 

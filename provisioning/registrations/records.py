@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from provisioning.documents import normalise_name, normalise_text
-from provisioning.inputs import Input, check_storable
+from provisioning.inputs import check_storable
 from provisioning.registrations.tables import registrations
 
 Stage = Literal["AT_SALE", "BACKFILL", "OWNER_CHANGE"]
@@ -37,19 +37,27 @@ _Short = Field(min_length=1, max_length=64)
 _Name = Field(min_length=1, max_length=200)
 
 
-class _Strict(Input):
+class _Strict(BaseModel):
+    """The record's models: Input's rules (unknown fields are errors, every string
+    storable on both backends), with the storable check declared per text field
+    (``_text``, ``_person_name``, ``_storable_text``) instead of Input's check of every
+    field, which would cost a validator call for each date, closed set and nested model
+    of every record pushed. tests/unit/provisioning/test_records_storable.py holds
+    every text field of the record to the check."""
+
     # minimum collection: a field we did not ask for is an error, not silently stored
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def _text(value: object) -> object:
     """Identity strings (document numbers, codes, phones) in their one stored form (NFKC):
-    what is checked, stored and indexed is the same text, however it was typed."""
-    return normalise_text(value) if isinstance(value, str) else value
+    what is checked, stored and indexed is the same text, however it was typed. The
+    text is also checked storable (Input's check) here, in the same call."""
+    return check_storable(normalise_text(value)) if isinstance(value, str) else value
 
 
 def _person_name(value: object) -> object:
-    return normalise_name(value) if isinstance(value, str) else value
+    return check_storable(normalise_name(value)) if isinstance(value, str) else value
 
 
 def _storable_text(*fields: str) -> Any:
@@ -57,8 +65,9 @@ def _storable_text(*fields: str) -> Any:
     only, in place of Input's check of every field: the others are closed sets
     (Literals), dates, or models that check their own fields, so none can hold such a
     value, and the check costs a validator call per field of every record pushed and
-    verified. tests/unit/provisioning/test_records_storable.py holds every text field
-    to it."""
+    verified. A field normalised on the way in (``_text``, ``_person_name``) is checked
+    there instead, so each text field costs one call.
+    tests/unit/provisioning/test_records_storable.py holds every text field to it."""
     return field_validator(*fields, mode="after")(check_storable)
 
 
@@ -72,7 +81,7 @@ class Person(_Strict):
 
     _name = field_validator("name", mode="before")(_person_name)
     _texts = field_validator("id_number", "phone", mode="before")(_text)
-    _storable = _storable_text("name", "id_type", "id_number", "phone")
+    _storable = _storable_text("id_type")
 
 
 class Subject(_Strict):
@@ -90,7 +99,7 @@ class Subject(_Strict):
     phone: str | None = Field(default=None, min_length=5, max_length=20)
 
     _texts = field_validator("id_number", "uscc", "phone", mode="before")(_text)
-    _storable = _storable_text("name", "id_type", "id_number", "uscc", "address", "phone")
+    _storable = _storable_text("id_type", "address")  # the name is checked by _name
 
     @field_validator("name", mode="before")
     @classmethod
@@ -126,7 +135,6 @@ class RegistrationRecord(_Strict):
     oem_verification: OemVerification
 
     _texts = field_validator("iccid", "msisdn", "vin", "imei", mode="before")(_text)
-    _storable = _storable_text("iccid", "msisdn", "vin", "imei")
 
     @model_validator(mode="after")
     def _one_card_reference(self) -> RegistrationRecord:
@@ -137,6 +145,19 @@ class RegistrationRecord(_Strict):
     @property
     def card_ref(self) -> str:
         return (self.iccid or self.msisdn or "").upper()
+
+    def dump_json(self) -> tuple[str, str]:
+        """The record's canonical JSON and, cut from it, its subject's (equal to
+        ``subject.model_dump_json()``): one serialisation instead of two. The subject's
+        key can only occur once unescaped (any quote inside a string value is escaped),
+        and ``oem_verification``, the last field, holds no strings of free text."""
+        whole = self.model_dump_json()
+        start = whole.index(_SUBJECT_KEY) + len(_SUBJECT_KEY)
+        return whole, whole[start:whole.rindex(_AFTER_SUBJECT)]
+
+
+_SUBJECT_KEY = ',"subject":'
+_AFTER_SUBJECT = ',"oem_verification":'
 
 
 EXAMPLE = {

@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from carrier_gateway.db import Database
+from provisioning.cards.bulk import load_cards
 from provisioning.jobs import ingest, settle
 from provisioning.privacy.keyring import Keyring
 from provisioning.registrations import queue
@@ -127,3 +128,22 @@ async def test_retention_deletes_idempotency_keys_by_their_registration_on_an_in
     sql, params = next((s, p) for s, p in seen if s.lstrip().upper().startswith("DELETE FROM IDEMPOTENCY_KEYS"))
     assert_uses(db_url, "idempotency keys of purged registrations", sql, params, "idempotency_keys",
                 "ix_idempotency_keys_registration")
+
+
+async def test_the_verifier_finds_cards_by_iccid_and_msisdn_on_their_indexes(
+        db_url: str, db: Database, master_key: Keyring) -> None:
+    """load_cards binds each list as one parameter (numbering.sqlutil.in_list): the
+    lookups must still probe the cards' indexes (enterprise and ICCID, live MSISDNs),
+    not walk the enterprise's cards, and find exactly the cards asked for."""
+    oem = await build_oem(db, master_key, cards=6)
+    refs = [(oem.enterprise_id, oem.iccids[0]), (oem.enterprise_id, oem.iccids[1]),
+            (oem.enterprise_id, oem.msisdns[2]), (oem.enterprise_id + 1, oem.iccids[3])]  # another's: not found
+    with executed(db) as seen:
+        async with db.write() as conn:
+            found = await load_cards(conn, refs, for_update=True)
+    assert {card.iccid for card in found.values()} == {oem.iccids[0], oem.iccids[1], oem.iccids[2]}
+    assert found[(oem.enterprise_id, oem.msisdns[2])].iccid == oem.iccids[2]
+    for column, index in (("cards.iccid IN", "ix_cards_enterprise_iccid"), ("cards.msisdn IN", "uq_cards_live_msisdn")):
+        sql, params = next((s, p) for s, p in seen if column in " ".join(s.split()) and str(oem.enterprise_id)
+                           in str(p))
+        assert_uses(db_url, f"cards by {column}", sql, params, "cards", index)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from provisioning.privacy.keyring import ENV_VAR, KeyringError, load_keyring, new_keyring, write_keyring
+from provisioning.privacy.keyring import ENV_VAR, Keyring, KeyringError, load_keyring, new_keyring, write_keyring
 
 
 def test_round_trip_and_ciphertext_hides_the_plaintext() -> None:
@@ -47,6 +47,18 @@ def test_blind_index_is_deterministic_keyed_and_normalised() -> None:
     assert a != ring.blind_index("PASSPORT", "11010519491231002X")
     assert a != other.blind_index("RESIDENT_ID", "11010519491231002X")
     assert "110105" not in a and len(a) == 32
+
+
+def test_blind_indexes_stored_earlier_still_match() -> None:
+    """Stored indexes and natural keys are compared with freshly made ones: the digests
+    are HMAC-SHA256 under the index key, hex, first 128 bits (a fixed vector), whatever
+    shortcut makes them; and one keyring's digests never leak into another's."""
+    ring = Keyring({"k1": bytes(32)}, bytes(range(32)))
+    assert ring.blind_index("owner", " citizen:11010519491231002x ") == "b9b8b743177c19e726c2759ff7230726"
+    assert ring.keyed_digest("registration", "1\n{}") == "0dd2d0dc83d24afd2258e1645e8ac6c6"
+    assert ring.keyed_digest("registration", "1\n{}") == ring.keyed_digest("registration", "1\n{}")
+    other = Keyring({"k1": bytes(32)}, bytes(32))
+    assert other.keyed_digest("registration", "1\n{}") != ring.keyed_digest("registration", "1\n{}")
 
 
 def test_key_file_is_0600_and_reloads(tmp_path: Path) -> None:
