@@ -25,7 +25,7 @@ from provisioning.documents.dispatch import inspect_document
 from provisioning.documents.errors import DocumentError
 from provisioning.documents.gb11643 import today_in_china
 from provisioning.privacy.keyring import Keyring
-from provisioning.registrations.ids import new_id
+from provisioning.registrations.ids import new_ids
 from provisioning.registrations.records import RegistrationRecord
 from provisioning.registrations.tables import idempotency_keys, registrations
 
@@ -76,7 +76,7 @@ def ascending_ids(count: int) -> list[str]:
     before the owner change that follows it in the same batch)."""
     global _last_id
     out = []
-    for candidate in sorted(new_id("r") for _ in range(count)):
+    for candidate in sorted(new_ids(count, "r")):
         if candidate <= _last_id:  # the same millisecond drew a smaller random part
             candidate = f"r{int(_last_id[1:], 16) + 1:0{len(_last_id) - 1}x}"
         out.append(candidate)
