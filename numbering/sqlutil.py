@@ -62,7 +62,9 @@ class _JsonList(TypeDecorator[Sequence[Any]]):
     cache_ok = True
 
     def process_bind_param(self, value: Sequence[Any] | None, dialect: Any) -> str | None:
-        return None if value is None else json.dumps(list(value), ensure_ascii=False)
+        # ASCII JSON (\u escapes): any text binds, even one no UTF-8 encoder takes, and
+        # json_each gives back the same characters
+        return None if value is None else json.dumps(list(value))
 
 
 class in_list(ColumnElement[bool]):
