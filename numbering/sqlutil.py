@@ -62,9 +62,13 @@ class _JsonList(TypeDecorator[Sequence[Any]]):
     cache_ok = True
 
     def process_bind_param(self, value: Sequence[Any] | None, dialect: Any) -> str | None:
-        # ASCII JSON (\u escapes): any text binds, even one no UTF-8 encoder takes, and
-        # json_each gives back the same characters
-        return None if value is None else json.dumps(list(value))
+        if value is None:
+            raise ValueError("in_list needs a list of values, not None")
+        values = list(value)
+        if any(isinstance(v, str) and "\x00" in v for v in values):  # json_each would cut the text there
+            raise ValueError("in_list cannot look up text holding NUL (U+0000) on SQLite")
+        # ASCII JSON (\u escapes): text no UTF-8 encoder takes binds too (and matches nothing)
+        return json.dumps(values)
 
 
 class in_list(ColumnElement[bool]):
@@ -76,7 +80,12 @@ class in_list(ColumnElement[bool]):
     no work per value and SQLite reuses the prepared statement (the verifier looks up
     cards, VINs and documents by lists of a thousand every step: ~2 us a value less).
     SQLite's planner probes the column's index once per value either way
-    (tests/integration/test_query_plans.py)."""
+    (tests/integration/test_query_plans.py).
+
+    Bind strings for a text column and integers for an integer one: ``json_each`` gives
+    JSON numbers back as numbers, which never equal text in SQLite (an expanding list
+    would convert them to the column's type); text holding NUL is refused on SQLite
+    (``json_each`` would cut it short), as no backend stores it anyway."""
 
     type = Boolean()
     _is_implicitly_boolean = True  # a comparison: never written "... = 1" where there is no boolean type
@@ -87,6 +96,11 @@ class in_list(ColumnElement[bool]):
     def __init__(self, column: ColumnElement[Any], name: str) -> None:
         self.column = column
         self.name = name
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        # the column's table is FROM the statement that uses this, as with column.in_()
+        return self.column._from_objects  # type: ignore[no-any-return]
 
 
 @compiles(in_list)

@@ -57,7 +57,7 @@ class Keyring:
     _checked: float = 0.0
     #: key id -> its AES-GCM cipher, made once (making one costs more than sealing a field)
     _ciphers: dict[str, AESGCM] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    #: HMAC-SHA256 keyed with ``index_key``, made once and copied for each digest
+    #: (the index key, HMAC-SHA256 keyed with it), made once and copied for each digest
     _index_hmac: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     _RECHECK_SECONDS = 5.0
@@ -137,10 +137,10 @@ class Keyring:
     def _hmac(self, message: str) -> str:
         # HMAC-SHA256 under the index key, from a copy of the keyed state made once (the
         # key's two padded blocks are hashed once, not for every value: 30% less a digest)
-        keyed = self._index_hmac
-        if keyed is None:
-            keyed = self._index_hmac = hmac.new(self.index_key, digestmod=hashlib.sha256)
-        mac = keyed.copy()
+        cached = self._index_hmac
+        if cached is None or cached[0] is not self.index_key:  # made for this very key, or made now
+            cached = self._index_hmac = (self.index_key, hmac.new(self.index_key, digestmod=hashlib.sha256))
+        mac = cached[1].copy()
         mac.update(message.encode())
         return mac.hexdigest()[:32]
 

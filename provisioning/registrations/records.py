@@ -33,8 +33,10 @@ STORED_FIELDS = {"stage": "stage", "subject.type": "subject_type", "subject.id_t
                  "vin": "vin", "imei": "imei", "oem_verification.method": "oem_method",
                  "iccid": "card_ref", "msisdn": "card_ref"}
 _DOC_TYPE = _column("id_type")
-_Short = Field(min_length=1, max_length=64)
-_Name = Field(min_length=1, max_length=200)
+# Text fields are strict: only a str is text (pydantic would otherwise turn bytes or an
+# enum given in Python into a str after the validator that checks it storable has run)
+_Short = Field(min_length=1, max_length=64, strict=True)
+_Name = Field(min_length=1, max_length=200, strict=True)
 
 
 class _Strict(BaseModel):
@@ -75,9 +77,9 @@ class Person(_Strict):
     """An organisation's agent (经办人) or responsible person (责任人)."""
 
     name: str = _Name
-    id_type: str = Field(min_length=1, max_length=_DOC_TYPE)
+    id_type: str = Field(min_length=1, max_length=_DOC_TYPE, strict=True)
     id_number: str = _Short
-    phone: str = Field(min_length=5, max_length=20)
+    phone: str = Field(min_length=5, max_length=20, strict=True)
 
     _name = field_validator("name", mode="before")(_person_name)
     _texts = field_validator("id_number", "phone", mode="before")(_text)
@@ -88,15 +90,15 @@ class Subject(_Strict):
     type: Literal["INDIVIDUAL", "ORGANIZATION"]
     name: str = _Name
     # individuals
-    id_type: str | None = Field(default=None, min_length=1, max_length=_DOC_TYPE)
-    id_number: str | None = Field(default=None, min_length=1, max_length=64)
+    id_type: str | None = Field(default=None, min_length=1, max_length=_DOC_TYPE, strict=True)
+    id_number: str | None = Field(default=None, min_length=1, max_length=64, strict=True)
     id_expires: dt.date | Literal["LONG_TERM"] | None = None
     # organisations
-    uscc: str | None = Field(default=None, min_length=1, max_length=64)
+    uscc: str | None = Field(default=None, min_length=1, max_length=64, strict=True)
     agent: Person | None = None
     responsible_person: Person | None = None
-    address: str | None = Field(default=None, max_length=300)
-    phone: str | None = Field(default=None, min_length=5, max_length=20)
+    address: str | None = Field(default=None, max_length=300, strict=True)
+    phone: str | None = Field(default=None, min_length=5, max_length=20, strict=True)
 
     _texts = field_validator("id_number", "uscc", "phone", mode="before")(_text)
     _storable = _storable_text("id_type", "address")  # the name is checked by _name
@@ -125,11 +127,11 @@ class OemVerification(_Strict):
 
 
 class RegistrationRecord(_Strict):
-    iccid: str | None = Field(default=None, min_length=18, max_length=min(22, _column("card_ref")))
-    msisdn: str | None = Field(default=None, min_length=11, max_length=min(13, _column("card_ref")))
+    iccid: str | None = Field(default=None, min_length=18, max_length=min(22, _column("card_ref")), strict=True)
+    msisdn: str | None = Field(default=None, min_length=11, max_length=min(13, _column("card_ref")), strict=True)
     stage: Stage
-    vin: str = Field(min_length=1, max_length=_column("vin"))
-    imei: str | None = Field(default=None, min_length=1, max_length=_column("imei"))
+    vin: str = Field(min_length=1, max_length=_column("vin"), strict=True)
+    imei: str | None = Field(default=None, min_length=1, max_length=_column("imei"), strict=True)
     sold_at: dt.date
     subject: Subject
     oem_verification: OemVerification

@@ -59,6 +59,9 @@ def test_blind_indexes_stored_earlier_still_match() -> None:
     assert ring.keyed_digest("registration", "1\n{}") == ring.keyed_digest("registration", "1\n{}")
     other = Keyring({"k1": bytes(32)}, bytes(32))
     assert other.keyed_digest("registration", "1\n{}") != ring.keyed_digest("registration", "1\n{}")
+    first = other.keyed_digest("registration", "1\n{}")
+    other.index_key = bytes(range(32))  # a keyed state made for the old key is not reused
+    assert other.keyed_digest("registration", "1\n{}") == "0dd2d0dc83d24afd2258e1645e8ac6c6" != first
 
 
 def test_key_file_is_0600_and_reloads(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ field cannot slip past the list."""
 from __future__ import annotations
 
 import copy
+import enum
 import typing
 from typing import Any
 
@@ -76,3 +77,28 @@ def test_every_text_field_refuses_what_a_backend_cannot_store(path: str, odd: st
     errors = [e for e in caught.value.errors() if ".".join(map(str, e["loc"])) == path]
     assert errors, caught.value.errors()
     assert any(word in e["msg"] for e in errors for word in ("NUL", "surrogate", "unicode")), errors
+
+
+class _Named(enum.Enum):
+    VALUE = "LSVAU2187N2123456"
+
+
+@pytest.mark.parametrize("kind", ["bytes", "bytearray", "enum"])
+@pytest.mark.parametrize("path", TEXT_PATHS)
+def test_only_a_str_is_text(path: str, kind: str) -> None:
+    """A record built in Python (a job line) gives each text field a str or nothing:
+    bytes or an enum would become a str only after the storable check had run, so
+    they are refused as they are, NUL inside or not."""
+    record = _base_for(path)
+    *parents, name = path.split(".")
+    target = record
+    for part in parents:
+        target = target[part]
+    value = str(target.get(name) or "13800138000")
+    odd: object = {"bytes": value.encode() + b"\x00", "bytearray": bytearray(value.encode()),
+                   "enum": _Named.VALUE}[kind]
+    target[name] = odd
+    with pytest.raises(ValidationError) as caught:
+        RegistrationRecord.model_validate(record)
+    assert any(".".join(map(str, e["loc"])) == path and e["type"] == "string_type" for e in caught.value.errors()), \
+        caught.value.errors()
