@@ -7,7 +7,11 @@ baseline: same payloads, a handler that parses the JSON and answers 202).
     records each), and records/s accepted *and verified* end to end (first push to the
     last registration decided, VERIFIED or REJECTED);
 (b) single: ``POST /v1/registrations`` pushes/s with p50/p99 latency at 32 keep-alive
-    connections.
+    connections;
+(c) on SQLite, the batch path's storage floor: raw sqlite3 doing the database work the
+    same records need (accepted, then read and decided: bench/_rawfloor.py), measured
+    after the servers stop; "carrier accepted+verified / floor" is the share of the
+    floor the server reaches (``--no-floor`` skips it).
 
 The servers run as subprocesses (`carrier serve --sandbox`, all with the same
 environment), the load generator in this process, so they never share an event loop.
@@ -45,12 +49,13 @@ from pathlib import Path
 import _path  # noqa: F401  # first: the project's packages before bench/'s scripts of the same names
 import aiohttp
 from _benchdb import BenchDatabase, Registrations, bench_database
+from _rawfloor import batch_floor
 from _regkit import SINK_PATH, Load, event_loop, machine, prepare, records, serve_baseline
 from _servers import Profiler, cpu_seconds, free_port, start, stop, wait_ready
 
 from carrier_gateway.client import _dumps
 from carrier_gateway.signing import signed_headers
-from provisioning.privacy.keyring import ENV_VAR, new_keyring
+from provisioning.privacy.keyring import ENV_VAR, Keyring, new_keyring
 
 GOALS = {"batch": 20_000.0, "single": 3_000.0, "p99_ms": 50.0}
 RATE_LIMIT = "0"  # CARRIER_RATE_LIMIT for the bench: 0 switches the per-enterprise limit off
@@ -149,8 +154,26 @@ async def bench(args: argparse.Namespace, work: Path, database: BenchDatabase) -
                        ("baseline single", b_single)):
         if load.errors:
             raise SystemExit(f"{name}: {load.errors} answers were not 2xx: {load.statuses}")
+    floor = None
+    if database.backend.startswith("SQLite") and args.floor:
+        print("measuring the storage floor (raw sqlite3) ...", file=sys.stderr)
+        floor = await storage_floor(work, keyring, n_batch, args)
     report(args, database, n_batch, n_single, b_batch, o_batch, decided_at, b_single, o_single, single_decided_at)
+    if floor is not None:
+        e2e = n_batch / (decided_at - o_batch.start)
+        print(f"storage floor, batch path: raw sqlite3 writing and reading what {n_batch:,} registrations need "
+              f"(bench/_rawfloor.py, same records, same machine, servers stopped): {floor:,.0f} records/s; "
+              f"carrier accepted+verified / floor = {e2e / floor:.2f}")
     print(f"outcomes: {outcomes}")
+
+
+async def storage_floor(work: Path, keyring: Keyring, n_batch: int, args: argparse.Namespace) -> float:
+    """bench/_rawfloor.py on a fresh file prepared as the server's was."""
+    path = work / "floor.db"
+    _key_id, _secret, iccids = await prepare(f"sqlite+aiosqlite:///{path}", keyring, n_batch)
+    recs = records(iccids, seed=args.seed)
+    bodies = [_dumps({"records": recs[i:i + args.batch_size]}) for i in range(0, n_batch, args.batch_size)]
+    return batch_floor(str(path), keyring, bodies, enterprise_id=1)
 
 
 def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_single: int, b_batch: Load,
@@ -230,6 +253,8 @@ def main() -> None:
     parser.add_argument("--keep", help="work in this directory and keep it (database, server logs); a "
                                        "PostgreSQL database is kept too")
     parser.add_argument("--profile-dir", help="record py-spy raw stacks of the servers per phase here")
+    parser.add_argument("--no-floor", dest="floor", action="store_false",
+                        help="skip the storage floor (SQLite: raw sqlite3 doing the batch path's database work)")
     parser.add_argument("--serve-baseline", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_baseline:
