@@ -32,6 +32,8 @@ from provisioning.registrations.accept import prepare
 
 _INSERT_COLUMNS = ("id", "enterprise_id", "card_ref", "stage", "subject_type", "id_type", "subject_enc", "doc_index",
                    "natural_key", "vin", "imei", "sold_at", "oem_method", "job_id", "job_line", "due_at")
+#: a column's position in the inserted rows
+_AT = {name: i for i, name in enumerate(_INSERT_COLUMNS)}
 _INSERT = (f"INSERT INTO registrations ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
            " ON CONFLICT DO NOTHING")
 _CARDS = ("SELECT iccid, msisdn, enterprise_id, state, real_name_status, registration_id, imei, imei_bound_at, "
@@ -83,8 +85,7 @@ def batch_floor(path: str, keyring: Keyring, bodies: list[bytes], enterprise_id:
 def _verify(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], enterprise_id: int) -> None:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     ids, refs, vins, owners, imeis, marks = (
-        [row[0] for row in rows], [row[2] for row in rows], [row[9] for row in rows], [row[7] for row in rows],
-        [row[10] for row in rows], [row[15] for row in rows])
+        [row[_AT[name]] for row in rows] for name in ("id", "card_ref", "vin", "doc_index", "imei", "due_at"))
     conn.execute("BEGIN IMMEDIATE")
     conn.execute(_CARDS, (enterprise_id, json.dumps(refs))).fetchall()
     conn.execute(_BY_VIN, (json.dumps(vins),)).fetchall()
@@ -102,8 +103,5 @@ def _verify(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], enterprise_id
 
 
 def _row_values(row: dict[str, Any]) -> tuple[Any, ...]:
-    values = [row[name] for name in _INSERT_COLUMNS]
-    sold_at = _INSERT_COLUMNS.index("sold_at")
-    if isinstance(values[sold_at], dt.date):
-        values[sold_at] = values[sold_at].isoformat()
-    return tuple(values)
+    return tuple(row[name].isoformat() if name == "sold_at" and isinstance(row[name], dt.date) else row[name]
+                 for name in _INSERT_COLUMNS)

@@ -158,12 +158,8 @@ async def bench(args: argparse.Namespace, work: Path, database: BenchDatabase) -
     if database.backend.startswith("SQLite") and args.floor:
         print("measuring the storage floor (raw sqlite3) ...", file=sys.stderr)
         floor = await storage_floor(work, keyring, n_batch, args)
-    report(args, database, n_batch, n_single, b_batch, o_batch, decided_at, b_single, o_single, single_decided_at)
-    if floor is not None:
-        e2e = n_batch / (decided_at - o_batch.start)
-        print(f"storage floor, batch path: raw sqlite3 writing and reading what {n_batch:,} registrations need "
-              f"(bench/_rawfloor.py, same records, same machine, servers stopped): {floor:,.0f} records/s; "
-              f"carrier accepted+verified / floor = {e2e / floor:.2f}")
+    report(args, database, n_batch, n_single, b_batch, o_batch, decided_at, b_single, o_single, single_decided_at,
+           floor)
     print(f"outcomes: {outcomes}")
 
 
@@ -173,11 +169,12 @@ async def storage_floor(work: Path, keyring: Keyring, n_batch: int, args: argpar
     _key_id, _secret, iccids = await prepare(f"sqlite+aiosqlite:///{path}", keyring, n_batch)
     recs = records(iccids, seed=args.seed)
     bodies = [_dumps({"records": recs[i:i + args.batch_size]}) for i in range(0, n_batch, args.batch_size)]
-    return batch_floor(str(path), keyring, bodies, enterprise_id=1)
+    return batch_floor(str(path), keyring, bodies, enterprise_id=1)  # the fresh file's one enterprise
 
 
 def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_single: int, b_batch: Load,
-           o_batch: Load, decided_at: float, b_single: Load, o_single: Load, single_decided_at: float) -> None:
+           o_batch: Load, decided_at: float, b_single: Load, o_single: Load, single_decided_at: float,
+           floor: float | None = None) -> None:
     e2e = n_batch / (decided_at - o_batch.start)
     single_e2e = n_single / (single_decided_at - o_single.start)
     rows = [
@@ -215,6 +212,10 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
         ratio = f"{ours / bare:.2f}" if bare else "-"
         print(f"| {name:<36} | {_fmt(bare):>12} | {_fmt(ours):>10} | {ratio:>12} | {_fmt(goal):>8} |")
     print()
+    if floor is not None:
+        print(f"storage floor, batch path: raw sqlite3 writing and reading what {n_batch:,} registrations need "
+              f"(bench/_rawfloor.py, same records, same machine, servers stopped): {floor:,.0f} records/s; "
+              f"carrier accepted+verified / floor = {e2e / floor:.2f}")
 
 
 def _fmt(value: float | None) -> str:

@@ -12,12 +12,12 @@ import time
 
 
 def new_id(prefix: str = "r") -> str:
-    return f"{prefix}{int(time.time() * 1000):011x}{secrets.token_hex(5)}"
+    return new_ids(1, prefix)[0]
 
 
 def new_ids(count: int, prefix: str = "r") -> list[str]:
-    """``count`` ids as :func:`new_id` makes them, with one clock read and one read of
-    the random source for all of them (a batch's ids: one system call, not a thousand)."""
+    """``count`` ids, with one clock read and one read of the random source for all of
+    them (a batch's ids: one system call, not a thousand)."""
     head = f"{prefix}{int(time.time() * 1000):011x}"
     random = secrets.token_bytes(5 * count).hex()
     return [head + random[i:i + 10] for i in range(0, 10 * count, 10)]
