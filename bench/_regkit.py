@@ -114,6 +114,16 @@ class Load:
     end: float = 0.0
     #: CPU seconds the server used for this load (accepting and verifying it)
     cpu: float = 0.0
+    #: over the same time: the whole machine's busy and elapsed CPU seconds (every core),
+    #: and the CPU seconds of the load generator (this process, its signing included)
+    machine_busy: float = 0.0
+    machine_all: float = 0.0
+    client_cpu: float = 0.0
+
+    def share(self, cpu_seconds: float) -> float:
+        """``cpu_seconds`` as a percentage of what every core of the machine could give
+        over this load's measured time."""
+        return 100 * cpu_seconds / self.machine_all if self.machine_all else float("nan")
 
     def add(self, status: int, seconds: float) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1

@@ -82,6 +82,16 @@ def cpu_seconds(servers: list[Server]) -> float:
     return total
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine so far, every core, from /proc/stat:
+    a phase's busy share tells whether the machine had a core left to give."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fh.readline().split()[1:9])
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = user + nice + system + irq + softirq + steal
+    return busy / tick, (busy + idle + iowait) / tick
+
+
 class Profiler:
     """py-spy on each server for one phase at a time (raw collapsed stacks), if asked:
     ``PHASE.txt`` for one server, ``PHASE-1.txt``, ``PHASE-2.txt``... for several. Only

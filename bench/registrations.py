@@ -18,7 +18,10 @@ environment), the load generator in this process, so they never share an event l
 With several servers the batches go to them in turn and each keep-alive connection
 stays with one of them. The per-enterprise rate limit would throttle the bench: it is
 set explicitly (CARRIER_RATE_LIMIT=0, no limit) and printed. Server CPU is the sum over
-all `carrier serve` processes.
+all `carrier serve` processes. Below the table, each phase's share of the whole
+machine's CPU (every core, from /proc/stat) is split into the servers, this load
+generator and everything else (on PostgreSQL mostly its backends): a phase whose
+machine was not busy was held back by waiting (locks, commits), not by CPU.
 
 The database is a fresh SQLite file in the work directory unless --database-url names
 one: for a ``postgresql://`` URL a database ``regbench_<pid>_<time>`` is created on that
@@ -51,7 +54,7 @@ import aiohttp
 from _benchdb import BenchDatabase, Registrations, bench_database
 from _rawfloor import batch_floor
 from _regkit import SINK_PATH, Load, event_loop, machine, prepare, records, serve_baseline
-from _servers import Profiler, cpu_seconds, free_port, start, stop, wait_ready
+from _servers import Profiler, cpu_seconds, free_port, machine_busy, start, stop, wait_ready
 
 from carrier_gateway.client import _dumps
 from carrier_gateway.signing import signed_headers
@@ -132,18 +135,18 @@ async def bench(args: argparse.Namespace, work: Path, database: BenchDatabase) -
         print("measuring ...", file=sys.stderr)
         b_batch = await run_batches(base_url, key_id, secret, batch_bodies, args.batch_concurrency)
         profiler.begin("batch")
-        cpu0 = cpu_seconds(ours)
+        cpu0, machine0, client0 = cpu_seconds(ours), machine_busy(), time.process_time()
         o_batch = await run_batches(our_urls, key_id, secret, batch_bodies, args.batch_concurrency)
         decided_at = await polls.until_decided() if args.workers else time.monotonic()
-        o_batch.cpu = cpu_seconds(ours) - cpu0
+        _measured(o_batch, cpu_seconds(ours) - cpu0, machine0, client0)
         profiler.end()
         b_single = await run_singles(base_url, key_id, secret, single_bodies, args.connections)
         profiler.begin("single")
-        cpu0 = cpu_seconds(ours)
+        cpu0, machine0, client0 = cpu_seconds(ours), machine_busy(), time.process_time()
         o_single = await run_singles(our_urls, key_id, secret, single_bodies, args.connections)
         profiler.end()
         single_decided_at = await polls.until_decided() if args.workers else time.monotonic()
-        o_single.cpu = cpu_seconds(ours) - cpu0
+        _measured(o_single, cpu_seconds(ours) - cpu0, machine0, client0)
         outcomes = await polls.outcomes()
     finally:
         profiler.end()
@@ -161,6 +164,15 @@ async def bench(args: argparse.Namespace, work: Path, database: BenchDatabase) -
     report(args, database, n_batch, n_single, b_batch, o_batch, decided_at, b_single, o_single, single_decided_at,
            floor)
     print(f"outcomes: {outcomes}")
+
+
+def _measured(load: Load, server_cpu: float, machine0: tuple[float, float], client0: float) -> None:
+    """The CPU a phase used, from the readings taken as it started: the servers', the
+    whole machine's and the load generator's (its polling for the verdicts included)."""
+    busy, every = machine_busy()
+    load.cpu = server_cpu
+    load.machine_busy, load.machine_all = busy - machine0[0], every - machine0[1]
+    load.client_cpu = time.process_time() - client0
 
 
 async def storage_floor(work: Path, keyring: Keyring, n_batch: int, args: argparse.Namespace) -> float:
@@ -212,6 +224,12 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
         ratio = f"{ours / bare:.2f}" if bare else "-"
         print(f"| {name:<36} | {_fmt(bare):>12} | {_fmt(ours):>10} | {ratio:>12} | {_fmt(goal):>8} |")
     print()
+    cores = os.cpu_count() or 1
+    for phase, load in (("batch", o_batch), ("single", o_single)):
+        rest = load.machine_busy - load.cpu - load.client_cpu  # the database server's, on PostgreSQL
+        print(f"machine CPU while the {phase} phase was measured, % of its {cores} cores: busy "
+              f"{load.share(load.machine_busy):.0f}% (carrier serve {load.share(load.cpu):.0f}%, load generator "
+              f"{load.share(load.client_cpu):.0f}%, everything else {load.share(rest):.0f}%)")
     if floor is not None:
         print(f"storage floor, batch path: raw sqlite3 writing and reading what {n_batch:,} registrations need "
               f"(bench/_rawfloor.py, same records, same machine, servers stopped): {floor:,.0f} records/s; "
