@@ -1,6 +1,7 @@
 """Background work of a `carrier serve` process: verification, job ingestion, card
-orders, webhook delivery, and expiry of nonces and number quarantine. Any number of processes may run it
-against one database: every piece of work is claimed in the database."""
+orders, webhook delivery, expiry of nonces and number quarantine, and on PostgreSQL the
+planner's statistics. Any number of processes may run it against one database: every
+piece of work is claimed in the database."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from carrier_gateway.appkeys import DB, HANDOFF, KEYRING, SETTINGS
+from carrier_gateway.db import Database
 from carrier_gateway.jobs_worker import add_job_workers
 from carrier_gateway.metrics import METRICS
 from carrier_gateway.oem import AUTHORITY, NONCES
+from carrier_gateway.planstats import INTERVAL_SECONDS, autovacuum_is_off, refresh_statistics
 from carrier_gateway.webhooks import WEBHOOKS, WebhookSender
 from carrier_gateway.workers import Worker, Workers
 from numbering.msisdn import segments
@@ -68,6 +71,8 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
                         on_given_up=lambda claim: metrics.events.labels("job_chunk.given_up").inc())
         sender = WebhookSender(db, app[KEYRING], metrics=app[METRICS])
         workers.add(Worker(WEBHOOKS, sender.step, idle_seconds=0.5, max_idle_seconds=5.0))
+    if db.dialect == "postgresql":
+        await _planner_statistics(workers, db)
     workers.start()
     try:
         yield
@@ -81,3 +86,19 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
                 log.warning("could not release handed-off registrations", extra={"error": type(exc).__name__})
         if sender is not None:  # after the workers: a delivery in progress finishes first
             await sender.close()
+
+
+async def _planner_statistics(workers: Workers, db: Database) -> None:
+    """Keep PostgreSQL's planner statistics fresh (carrier_gateway/planstats.py), and say
+    at start-up when the server runs without autovacuum."""
+    async with db.read() as conn:
+        if await autovacuum_is_off(conn):
+            log.warning("autovacuum is off on this PostgreSQL server: carrier keeps the planner's statistics "
+                        "fresh itself, but dead rows are removed only by a VACUUM someone runs")
+
+    async def analyse() -> int:
+        async with db.write() as conn:
+            await refresh_statistics(conn)
+        return 0  # every interval, never at once again
+
+    workers.add(Worker("planner-statistics", analyse, idle_seconds=INTERVAL_SECONDS, max_idle_seconds=INTERVAL_SECONDS))
