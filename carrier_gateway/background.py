@@ -71,8 +71,8 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
                         on_given_up=lambda claim: metrics.events.labels("job_chunk.given_up").inc())
         sender = WebhookSender(db, app[KEYRING], metrics=app[METRICS])
         workers.add(Worker(WEBHOOKS, sender.step, idle_seconds=0.5, max_idle_seconds=5.0))
-    if db.dialect == "postgresql":
-        await _planner_statistics(workers, db)
+        if db.dialect == "postgresql":
+            await _planner_statistics(workers, db)
     workers.start()
     try:
         yield
