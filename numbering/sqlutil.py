@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from contextlib import AbstractAsyncContextManager
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Boolean, Table, Text, bindparam, literal, text
+from sqlalchemy import Boolean, Table, Text, any_, bindparam, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -74,13 +74,16 @@ class _JsonList(TypeDecorator[Sequence[Any]]):
 class in_list(ColumnElement[bool]):
     """``column IN (the list bound as parameter ``name``)``: the caller binds a list.
 
-    Elsewhere an expanding parameter (SQLAlchemy writes one placeholder per value at
-    each execution). On SQLite the list is bound as one JSON array and read back with
-    ``json_each``: the statement's text is the same for any length, so SQLAlchemy does
-    no work per value and SQLite reuses the prepared statement (the verifier looks up
-    cards, VINs and documents by lists of a thousand every step: ~2 us a value less).
-    SQLite's planner probes the column's index once per value either way
-    (tests/integration/test_query_plans.py).
+    The list is one parameter on every backend, so the statement's text is the same for
+    any length: SQLAlchemy does no work per value and the database reuses one prepared
+    statement (the verifier looks up cards, VINs and documents by lists of up to a
+    thousand every step, and a group commit by lists of every length). On SQLite it is
+    bound as one JSON array and read back with ``json_each`` (~2 us a value less than an
+    expanding list); SQLite's planner probes the column's index once per value either way
+    (tests/integration/test_query_plans.py). On PostgreSQL it is ``column = ANY(array)``,
+    an array of the column's type: an expanding list wrote one placeholder per value, so
+    each length was a statement of its own to parse and plan, and the driver's cache of
+    prepared statements kept few of them. Other dialects get an expanding list.
 
     Bind strings for a text column and integers for an integer one: ``json_each`` gives
     JSON numbers back as numbers, which never equal text in SQLite (an expanding list
@@ -91,11 +94,15 @@ class in_list(ColumnElement[bool]):
     _is_implicitly_boolean = True  # a comparison: never written "... = 1" where there is no boolean type
     inherit_cache = True
     _traverse_internals: ClassVar = [("column", InternalTraversal.dp_clauseelement),
-                                     ("name", InternalTraversal.dp_string)]
+                                     ("name", InternalTraversal.dp_string),
+                                     ("expanding_on_sqlite", InternalTraversal.dp_boolean)]
 
-    def __init__(self, column: ColumnElement[Any], name: str) -> None:
+    def __init__(self, column: ColumnElement[Any], name: str, *, expanding_on_sqlite: bool = False) -> None:
+        """``expanding_on_sqlite``: an expanding list on SQLite instead of ``json_each``,
+        for a query whose plan SQLite would change for it (tests/integration/test_query_plans.py)."""
         self.column = column
         self.name = name
+        self.expanding_on_sqlite = expanding_on_sqlite
 
     @property
     def _from_objects(self) -> list[Any]:
@@ -108,8 +115,16 @@ def _in_list(element: in_list, compiler: Any, **kw: Any) -> str:
     return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)  # type: ignore[no-any-return]
 
 
+@compiles(in_list, "postgresql")
+def _in_list_postgresql(element: in_list, compiler: Any, **kw: Any) -> str:
+    array = bindparam(element.name, type_=postgresql.ARRAY(element.column.type))
+    return compiler.process(element.column == any_(array), **kw)  # type: ignore[no-any-return]
+
+
 @compiles(in_list, "sqlite")
 def _in_list_sqlite(element: in_list, compiler: Any, **kw: Any) -> str:
+    if element.expanding_on_sqlite:
+        return _in_list(element, compiler, **kw)
     values = compiler.process(bindparam(element.name, type_=_JsonList()), **kw)
     return f"{compiler.process(element.column, **kw)} IN (SELECT value FROM json_each({values}))"
 

@@ -42,10 +42,10 @@ def _locking(query: Any) -> Any:
 # Built once (the verifier loads cards every step), each list as one parameter (in_list).
 _BY_ICCID_READ = select(*_CARD_COLUMNS).where(cards.c.enterprise_id == bindparam("enterprise_id"),
                                               in_list(cards.c.iccid, "refs"))
-# the literal state matches the partial unique index on live MSISDNs; an expanding list
-# here, because with the list as one parameter SQLite's planner walks the enterprise's
-# cards instead (tests/integration/test_query_plans.py)
-_BY_MSISDN_READ = select(*_CARD_COLUMNS).where(cards.c.msisdn.in_(bindparam("refs", expanding=True)), _LIVE,
+# the literal state matches the partial unique index on live MSISDNs; on SQLite an
+# expanding list, because with json_each its planner walks the enterprise's cards
+# instead (tests/integration/test_query_plans.py)
+_BY_MSISDN_READ = select(*_CARD_COLUMNS).where(in_list(cards.c.msisdn, "refs", expanding_on_sqlite=True), _LIVE,
                                                cards.c.enterprise_id == bindparam("enterprise_id"))
 #: for_update -> the query
 _BY_ICCID = {False: _BY_ICCID_READ, True: _locking(_BY_ICCID_READ)}

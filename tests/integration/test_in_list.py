@@ -1,11 +1,12 @@
 """numbering.sqlutil.in_list on both backends: a list bound as one parameter (a JSON
-array read back by json_each on SQLite, an expanding list elsewhere) matches exactly
-the values an IN list of the same values would, whatever characters they hold."""
+array read back by json_each on SQLite, an array compared with ``= ANY`` on PostgreSQL)
+matches exactly the values an IN list of the same values would, whatever characters
+they hold, with one statement text for every length of list."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.dialects import sqlite
 
 from carrier_gateway.db import Database
@@ -50,3 +51,33 @@ def test_text_holding_nul_is_refused_not_cut_short() -> None:
     assert process(["a", "张"]) == '["a", "\\u5f20"]'
     with pytest.raises(ValueError, match="NUL"):
         process(["a", "a\x00b"])
+
+
+@pytest.mark.parametrize("expanding_on_sqlite", [False, True])
+async def test_one_statement_serves_every_length_of_list(db: Database, backend: str,
+                                                         expanding_on_sqlite: bool) -> None:
+    """The point of binding the list as one parameter: the database prepares the
+    statement once, not once per length (an expanding list writes a placeholder per
+    value). Only SQLite's opt-out (``expanding_on_sqlite``) writes one per value."""
+    async with db.write() as conn:
+        await claim_nonces(conn, [NonceClaim("k1", f"n{i}", 2_000_000_000) for i in range(5)])
+    query = select(oem_nonces.c.nonce).where(
+        in_list(oem_nonces.c.nonce, "nonces", expanding_on_sqlite=expanding_on_sqlite))
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    engine = db.read_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        async with db.read() as conn:
+            found = [{n for (n,) in await conn.execute(query, {"nonces": [f"n{i}" for i in range(length)]})}
+                     for length in (1, 3, 5)]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert found == [{"n0"}, {"n0", "n1", "n2"}, {f"n{i}" for i in range(5)}]
+    texts = [s for s in seen if "oem_nonces" in s]
+    assert len(texts) == 3
+    expanding = backend == "sqlite" and expanding_on_sqlite
+    assert (len(set(texts)) == 3) is expanding, texts
