@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import utcnow
+from numbering.sqlutil import in_list
 from provisioning.audit.trail import Event, record
 from provisioning.enterprises.errors import KeyNotFound, KeyRevoked
 from provisioning.enterprises.registry import get_enterprise
@@ -153,7 +154,7 @@ USABLE_KEY = select(api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
 #: at ``now``: the OEM request verifier reads it for every request (the requests that
 #: arrive together share one read), so a revocation holds at once in every process.
 USABLE_KEYS = select(api_keys.c.key_id, api_keys.c.enterprise_id, api_keys.c.secret_enc).where(
-    api_keys.c.key_id.in_(bindparam("key_ids", expanding=True)), _usable(bindparam("now")))
+    in_list(api_keys.c.key_id, "key_ids", expanding_on_sqlite=True), _usable(bindparam("now")))
 
 
 async def still_usable(conn: AsyncConnection, key_ids: Iterable[str], *, now: dt.datetime | None = None

@@ -17,6 +17,7 @@ from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import executemany, utcnow
+from numbering.sqlutil import in_list
 from provisioning.outbox.tables import outbox
 
 LEASE_SECONDS = 60
@@ -54,7 +55,7 @@ _DUE = (select(outbox.c.id, outbox.c.enterprise_id, outbox.c.event, outbox.c.pay
         .where(outbox.c.status == "PENDING", outbox.c.due_at <= bindparam("now_s"))
         .order_by(outbox.c.due_at, outbox.c.id).limit(bindparam("limit", type_=Integer)))
 _DUE_LOCKED = _DUE.with_for_update(skip_locked=True)
-_LEASE = update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))).values(due_at=bindparam("until"))
+_LEASE = update(outbox).where(in_list(outbox.c.id, "ids", expanding_on_sqlite=True)).values(due_at=bindparam("until"))
 
 
 async def claim(conn: AsyncConnection, limit: int = 100, *, now: float | None = None) -> list[Message]:

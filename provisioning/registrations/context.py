@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.sqlutil import chunked, in_list, inline
@@ -60,7 +60,7 @@ _BY_VIN = (select(r.c.vin, r.c.iccid, r.c.doc_index).select_from(_JOINED)
 _BY_OWNER = (select(r.c.doc_index, r.c.iccid).select_from(_JOINED)
              .where(_LIVE, r.c.subject_type == "INDIVIDUAL", in_list(r.c.doc_index, "values")))
 _CALLBACKS = select(enterprises.c.id, enterprises.c.callback_url).where(
-    enterprises.c.id.in_(bindparam("ids", expanding=True)), enterprises.c.callback_url.is_not(None))
+    in_list(enterprises.c.id, "ids", expanding_on_sqlite=True), enterprises.c.callback_url.is_not(None))
 
 
 async def load_bindings(conn: AsyncConnection, vins: Iterable[str], owners: Iterable[str],

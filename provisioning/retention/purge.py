@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from numbering.sqlutil import UnitOfWork
+from numbering.sqlutil import UnitOfWork, in_list
 from provisioning.audit.trail import Event, record
 from provisioning.enterprises import persons
 from provisioning.enterprises.tables import responsible_persons as rp
@@ -55,7 +55,8 @@ async def _due_ids(conn: AsyncConnection, pk: Any, where: ColumnElement[bool], a
 
 
 #: the Idempotency-Keys of purged registrations (on their index: retention runs a chunk at a time)
-DELETE_KEYS = delete(idempotency_keys).where(idempotency_keys.c.registration_id.in_(bindparam("ids", expanding=True)))
+DELETE_KEYS = delete(idempotency_keys).where(
+    in_list(idempotency_keys.c.registration_id, "ids", expanding_on_sqlite=True))
 
 
 async def purge_registrations(conn: AsyncConnection, keyring: Keyring, limit: dt.datetime, *, after: str | None,
