@@ -108,27 +108,28 @@ def utcnow() -> dt.datetime:
 
 async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> int:
     """``conn.execute(stmt, rows)`` for an INSERT or UPDATE without RETURNING (every row
-    with the same keys), without SQLAlchemy's work per row on SQLite; returns the number
-    of rows the statement changed in all (-1 where the driver cannot tell).
+    with the same keys), without SQLAlchemy's work per row; returns the number of rows
+    the statement changed in all (-1 where the driver cannot tell).
 
     For each row of an executemany SQLAlchemy builds the statement's whole parameter
     set and runs each value's type processing in Python: ~3 us a row of 7 values here,
-    more than SQLite takes to write the row. On SQLite the statement is compiled once
-    for the call (the same SQL SQLAlchemy runs) and the rows go to the driver as tuples,
-    a value through its type's bind processor only where the type has one (timestamps).
-    A parameter the rows lack (a column default SQLAlchemy would fill in) is a KeyError,
-    never a silently different write. The rows go in pieces of
-    :data:`SQLITE_ROWS_PER_CALL`, the event loop running between them. Other backends
-    run ``conn.execute``."""
+    more than SQLite takes to write the row. On SQLite and PostgreSQL the statement is
+    compiled once per backend (the same SQL SQLAlchemy runs) and the rows go to the
+    driver as tuples, a value through its type's bind processor only where the type has
+    one (timestamps). A parameter the rows lack (a column default SQLAlchemy would fill
+    in) is a KeyError, never a silently different write. On SQLite the rows go in pieces
+    of :data:`SQLITE_ROWS_PER_CALL`, the event loop running between them (the statement
+    runs on the loop's thread); asyncpg sends them all at once while the loop runs on.
+    Other backends run ``conn.execute``."""
     if not rows:
         return 0
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name not in ("sqlite", "postgresql"):
         return (await conn.execute(stmt, list(rows))).rowcount
     plans = _PLANS.setdefault(stmt, {})
     keys = tuple(rows[0].keys())
-    plan = plans.get(keys)
+    plan = plans.get((conn.dialect.name, keys))
     if plan is None:
-        plan = plans[keys] = _plan(conn.dialect, stmt, keys)
+        plan = plans[(conn.dialect.name, keys)] = _plan(conn.dialect, stmt, keys)
     sql, fixed, process_at, take = plan
     params: list[tuple[Any, ...]] = []
     for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
@@ -139,6 +140,8 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
                 changed[i] = process(changed[i])
             values = tuple(changed)
         params.append(values)
+    if conn.dialect.name != "sqlite":  # the driver awaits the server: the loop runs meanwhile
+        return (await conn.exec_driver_sql(sql, params)).rowcount
     changed = 0
     for start in range(0, len(params), SQLITE_ROWS_PER_CALL):
         if start:  # the loop runs between the pieces (this transaction keeps the connection)
@@ -153,9 +156,9 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
 SQLITE_ROWS_PER_CALL = 128
 
 
-#: statement -> row keys -> its plan: compiled once per statement (a module constant
-#: usually; one built per call is forgotten with it)
-_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
+#: statement -> (dialect, row keys) -> its plan: compiled once per statement and
+#: backend (a module constant usually; one built per call is forgotten with it)
+_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[str, tuple[str, ...]], Any]] = weakref.WeakKeyDictionary()
 
 
 def _plan(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]) -> tuple[str, dict[str, Any], list[Any], Any]:
