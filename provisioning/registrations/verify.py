@@ -24,7 +24,7 @@ from numbering.clock import CHINA
 from numbering.dbtypes import executemany, utcnow
 from numbering.sqlutil import UnitOfWork, lock_names
 from provisioning.audit.trail import Event, record
-from provisioning.cards.bulk import Draft, load_cards, write_drafts
+from provisioning.cards.bulk import Draft, is_iccid_ref, load_cards, write_drafts
 from provisioning.cards.events import suspended_event
 from provisioning.cards.states import SuspensionCause
 from provisioning.outbox.queue import enqueue_many
@@ -256,8 +256,12 @@ class Verifier:
         shares any of them waits for this one's commit and then reads its outcome."""
         if conn.dialect.name != "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises writers
             return
-        refs = [(row.enterprise_id, row.card_ref) for row in rows]
-        iccids = {card.iccid for card in (await load_cards(conn, refs)).values()}
+        # a card named by its ICCID is locked by that name as it stands (it matches the
+        # card's ICCID exactly, or no card of the enterprise); one named by MSISDN is read
+        iccids = {row.card_ref for row in rows if is_iccid_ref(row.card_ref)}
+        by_msisdn = [(row.enterprise_id, row.card_ref) for row in rows if not is_iccid_ref(row.card_ref)]
+        if by_msisdn:
+            iccids |= {card.iccid for card in (await load_cards(conn, by_msisdn)).values()}
         await lock_names(conn, [*(f"vin:{checked[row.id][0].vin}" for row in rows if checked[row.id][0].vin),
                                 *(f"doc:{row.doc_index}" for row in rows if row.doc_index),
                                 *(f"card:{iccid}" for iccid in iccids)])
