@@ -13,7 +13,8 @@ PostgreSQL looks every few seconds at ``pg_stat_user_tables`` and runs ``ANALYZE
 of this schema's tables whose rows changed by at least :data:`MIN_CHANGES` and by a
 :data:`GROWTH` share of its size since the last one. An advisory lock lets one process
 at a time do it; ``ANALYZE`` reads a sample (at most a few tens of thousands of rows)
-and blocks no reads or writes. SQLite needs none of this: its planner, without
+and blocks no reads or writes, and skips a table whose lock another session holds
+(never waiting on, or cancelling, a VACUUM). SQLite needs none of this: its planner, without
 statistics, assumes an index narrows a search, which is what these reads want.
 """
 
@@ -36,9 +37,11 @@ INTERVAL_SECONDS = 5.0
 _LOCK_KEY = 0x63_61_72_72_69_65_72  # "carrier"
 
 _TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
+# the share cast: an untyped parameter times a bigint is a bigint, and 0.2 would bind as 0
 _STALE = text(
     "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
-    "AND n_mod_since_analyze >= :min_changes AND n_mod_since_analyze >= :growth * n_live_tup "
+    "AND n_mod_since_analyze >= :min_changes "
+    "AND n_mod_since_analyze >= CAST(:growth AS double precision) * n_live_tup "
     "ORDER BY relname")
 
 
@@ -57,8 +60,8 @@ async def refresh_statistics(conn: AsyncConnection) -> list[str]:
         return []
     tables = await stale_tables(conn)
     quote = conn.dialect.identifier_preparer.quote
-    for name in tables:
-        await conn.exec_driver_sql(f"ANALYZE {quote(name)}")
+    for name in tables:  # a table another session holds (a VACUUM, a migration) waits for the next look
+        await conn.exec_driver_sql(f"ANALYZE (SKIP_LOCKED) {quote(name)}")
     if tables:
         log.info("planner statistics refreshed", extra={"tables": ",".join(tables)})
     return tables

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Insert, UpdateBase
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -164,6 +164,8 @@ _PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[str, tuple[str, ...]], Any]] =
 def _plan(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]) -> tuple[str, dict[str, Any], list[Any], Any]:
     """(SQL, the values the statement holds itself, the positions needing a type's
     bind processor, a getter of a row's values in the statement's order)."""
+    if isinstance(stmt, Insert):  # no RETURNING of the new keys (PostgreSQL's default): nobody reads them
+        stmt = stmt.inline()
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     names = compiled.positiontup or []
     # a value the statement holds itself (``.values(failures=0)``) is the same in every row

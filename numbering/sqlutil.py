@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from contextlib import AbstractAsyncContextManager
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Boolean, Table, Text, any_, bindparam, literal, text
+from sqlalchemy import Boolean, String, Table, Text, any_, bindparam, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -117,7 +117,10 @@ def _in_list(element: in_list, compiler: Any, **kw: Any) -> str:
 
 @compiles(in_list, "postgresql")
 def _in_list_postgresql(element: in_list, compiler: Any, **kw: Any) -> str:
-    array = bindparam(element.name, type_=postgresql.ARRAY(element.column.type))
+    # an array of the column's type without its length: a cast to varchar(n)[] would cut
+    # a longer value short, and it would then match a stored value it only begins with
+    of = String() if isinstance(element.column.type, String) else element.column.type
+    array = bindparam(element.name, type_=postgresql.ARRAY(of))
     return compiler.process(element.column == any_(array), **kw)  # type: ignore[no-any-return]
 
 

@@ -81,3 +81,15 @@ async def test_one_statement_serves_every_length_of_list(db: Database, backend: 
     assert len(texts) == 3
     expanding = backend == "sqlite" and expanding_on_sqlite
     assert (len(set(texts)) == 3) is expanding, texts
+
+
+async def test_a_value_longer_than_the_column_matches_nothing(db: Database) -> None:
+    """Never cut to the column's length (a cast to varchar(n) would): a value that only
+    begins with a stored one is not it."""
+    stored = "n" * oem_nonces.c.nonce.type.length
+    async with db.write() as conn:
+        await claim_nonces(conn, [NonceClaim("k1", stored, 2_000_000_000)])
+    query = select(oem_nonces.c.nonce).where(in_list(oem_nonces.c.nonce, "nonces"))
+    async with db.read() as conn:
+        assert (await conn.execute(query, {"nonces": [stored + "x"]})).all() == []
+        assert (await conn.execute(query, {"nonces": [stored]})).scalars().all() == [stored]

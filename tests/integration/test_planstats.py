@@ -72,6 +72,20 @@ async def test_a_table_that_changed_by_less_than_the_thresholds_is_left_alone(pg
         assert "oem_nonces" in await planstats.refresh_statistics(conn)
 
 
+async def test_a_large_table_waits_until_a_fifth_of_it_changed(pg: Database) -> None:
+    """The share is a real share (not rounded away): 1,000 new rows in a table of
+    10,000 are not enough, 2,500 are."""
+    await _burst(pg, 10 * planstats.MIN_CHANGES)
+    async with pg.write() as conn:
+        await planstats.refresh_statistics(conn)
+    await _burst(pg, planstats.MIN_CHANGES, key_id="k2")  # past the minimum, 1,000 of 11,000
+    async with pg.write() as conn:
+        assert "oem_nonces" not in await planstats.refresh_statistics(conn)
+    await _burst(pg, 1500, key_id="k3")  # 2,500 of 12,500: a fifth
+    async with pg.write() as conn:
+        assert "oem_nonces" in await planstats.refresh_statistics(conn)
+
+
 async def test_one_process_at_a_time_analyses(pg: Database) -> None:
     await _burst(pg, BURST)
     async with pg.write() as holder:  # another process's refresh, still running
