@@ -123,13 +123,14 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     Other backends run ``conn.execute``."""
     if not rows:
         return 0
-    if conn.dialect.name not in ("sqlite", "postgresql"):
+    backend = conn.dialect.name
+    if backend not in ("sqlite", "postgresql"):
         return (await conn.execute(stmt, list(rows))).rowcount
     plans = _PLANS.setdefault(stmt, {})
-    keys = tuple(rows[0].keys())
-    plan = plans.get((conn.dialect.name, keys))
+    key = (backend, tuple(rows[0].keys()))
+    plan = plans.get(key)
     if plan is None:
-        plan = plans[(conn.dialect.name, keys)] = _plan(conn.dialect, stmt, keys)
+        plan = plans[key] = _plan(conn.dialect, stmt, key[1])
     sql, fixed, process_at, take = plan
     params: list[tuple[Any, ...]] = []
     for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
@@ -140,7 +141,7 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
                 changed[i] = process(changed[i])
             values = tuple(changed)
         params.append(values)
-    if conn.dialect.name != "sqlite":  # the driver awaits the server: the loop runs meanwhile
+    if backend != "sqlite":  # the driver awaits the server: the loop runs meanwhile
         return (await conn.exec_driver_sql(sql, params)).rowcount
     changed = 0
     for start in range(0, len(params), SQLITE_ROWS_PER_CALL):

@@ -74,10 +74,11 @@ class _JsonList(TypeDecorator[Sequence[Any]]):
 class in_list(ColumnElement[bool]):
     """``column IN (the list bound as parameter ``name``)``: the caller binds a list.
 
-    The list is one parameter on every backend, so the statement's text is the same for
-    any length: SQLAlchemy does no work per value and the database reuses one prepared
-    statement (the verifier looks up cards, VINs and documents by lists of up to a
-    thousand every step, and a group commit by lists of every length). On SQLite it is
+    The list is one parameter on SQLite and PostgreSQL (unless ``expanding_on_sqlite``),
+    so the statement's text is the same for any length: SQLAlchemy does no work per
+    value and the database reuses one prepared statement (the verifier looks up cards,
+    VINs and documents by lists of up to a thousand every step, and a group commit by
+    lists of every length). On SQLite it is
     bound as one JSON array and read back with ``json_each`` (~2 us a value less than an
     expanding list); SQLite's planner probes the column's index once per value either way
     (tests/integration/test_query_plans.py). On PostgreSQL it is ``column = ANY(array)``,
