@@ -18,7 +18,7 @@ from carrier_gateway.batching import Batcher
 from carrier_gateway.db import Database
 from carrier_gateway.signing import MAX_SKEW_SECONDS
 from carrier_gateway.tables import oem_nonces
-from numbering.sqlutil import in_list, insert_ignoring_conflicts
+from numbering.sqlutil import in_list, insert_new
 
 #: keep a nonce a little longer than its timestamp can be accepted
 RETENTION_SECONDS = MAX_SKEW_SECONDS + 60
@@ -61,8 +61,7 @@ async def claim_nonces(conn: AsyncConnection, claims: Sequence[NonceClaim]) -> l
             seen.add(pair)
             rows.append({"key_id": claim.key_id, "nonce": claim.nonce, "expires_at": claim.expires_at})
     rows.sort(key=lambda row: (row["key_id"], row["nonce"]))  # one lock order for every writer
-    stmt = insert_ignoring_conflicts(conn, oem_nonces, "key_id", "nonce")
-    inserted = {(r.key_id, r.nonce) for r in await conn.execute(stmt, rows)}
+    inserted = {(r.key_id, r.nonce) for r in await insert_new(conn, oem_nonces, rows, "key_id", "nonce")}
     return [is_first and (c.key_id, c.nonce) in inserted for c, is_first in zip(claims, first, strict=True)]
 
 

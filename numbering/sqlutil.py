@@ -50,6 +50,60 @@ def insert_ignoring_conflicts(conn: AsyncConnection, table: Table, *returning: s
     return stmt
 
 
+async def insert_new(conn: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]],
+                     *returning: str) -> list[Any]:
+    """Insert ``rows`` (every row with the same keys), skipping each one whose unique key
+    is taken (ON CONFLICT DO NOTHING), and return the named columns of the rows inserted.
+
+    On PostgreSQL it is one statement whatever the number of rows: each column goes as
+    one array parameter, ``INSERT ... SELECT * FROM unnest($1::text[], ...)``. A list of
+    rows in ``VALUES`` would be another statement text for every length, each prepared
+    and planned again on every connection that meets it (a group commit's length varies
+    with the load). A column the rows leave out takes its server default. Elsewhere it
+    is ``conn.execute`` of the same INSERT ... RETURNING with the rows."""
+    if not rows:
+        return []
+    if conn.dialect.name != "postgresql":
+        return list(await conn.execute(insert_ignoring_conflicts(conn, table, *returning), list(rows)))
+    keys = tuple(rows[0].keys())
+    plan = _UNNEST.get((table, keys, returning))
+    if plan is None:
+        plan = _UNNEST[(table, keys, returning)] = _unnest_plan(conn, table, keys, returning)
+    sql, processors = plan
+    columns = []
+    for key, process in zip(keys, processors, strict=True):
+        column = [row[key] for row in rows]
+        columns.append([process(value) for value in column] if process else column)
+    return list(await conn.exec_driver_sql(sql, tuple(columns)))
+
+
+_UNNEST: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], tuple[str, list[Any]]] = {}
+
+
+def _unnest_plan(conn: AsyncConnection, table: Table, keys: tuple[str, ...], returning: tuple[str, ...]
+                 ) -> tuple[str, list[Any]]:
+    """(SQL, each column's bind processor or None) for :func:`insert_new` on PostgreSQL."""
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    missing = [c.name for c in table.c if c.name not in keys and (c.default is not None or c.onupdate is not None)]
+    if missing:  # a default made in Python would be left out here, not filled in
+        raise ValueError(f"insert_new: the rows give no value for {', '.join(missing)} (a Python-side default)")
+    arrays = []
+    for n, key in enumerate(keys, 1):
+        kind = table.c[key].type
+        kind = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+        # an unsized array type: a cast to varchar(n)[] would cut a longer value short,
+        # where the INSERT's own assignment to varchar(n) refuses it
+        element = "text" if isinstance(kind, String) else kind.compile(dialect=dialect)
+        arrays.append(f"${n}::{element}[]")
+    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(k) for k in keys)}) "
+           f"SELECT * FROM unnest({', '.join(arrays)}) ON CONFLICT DO NOTHING")
+    if returning:
+        sql += f" RETURNING {', '.join(quote(name) for name in returning)}"
+    processors = [table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys]
+    return sql, processors
+
+
 async def insert_ignore(conn: AsyncConnection, table: Table, **values: Any) -> None:
     """Create a singleton row if it is missing."""
     await conn.execute(insert_ignoring_conflicts(conn, table).values(**values))

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from numbering.dbtypes import executemany
 from numbering.errors import Conflict
-from numbering.sqlutil import chunked, in_list, insert_ignoring_conflicts
+from numbering.sqlutil import chunked, in_list, insert_ignoring_conflicts, insert_new
 from provisioning.documents.dispatch import inspect_document
 from provisioning.documents.errors import DocumentError
 from provisioning.documents.gb11643 import today_in_china
@@ -250,7 +250,7 @@ async def _write_records(conn: AsyncConnection, items: Sequence[Incoming], rows:
         if await executemany(conn, insert_ignoring_conflicts(conn, registrations), ordered) == len(ordered):
             inserted = {str(row["id"]) for row in ordered}  # the common case: every record is new
     elif ordered:  # asyncpg's executemany cannot count: the rows written name themselves
-        inserted = {r.id for r in await conn.execute(insert_ignoring_conflicts(conn, registrations, "id"), ordered)}
+        inserted = {r.id for r in await insert_new(conn, registrations, ordered, "id")}
     existing: dict[tuple, str] = {}
     if inserted is None or len(inserted) < len(ordered):  # some were stored before: their stored ids
         existing = await _ids_by_natural_key(conn, [k for k, i in first_of.items()
@@ -269,10 +269,9 @@ async def _claim_keys(conn: AsyncConnection, claims: dict[KeyPair, tuple[str, st
     transaction got (a key already there, or claimed concurrently, is not returned)."""
     if not claims:
         return set()
-    stmt = insert_ignoring_conflicts(conn, idempotency_keys, "enterprise_id", "key")
     rows = [{"enterprise_id": e, "key": k, "request_hash": h, "registration_id": rid}
             for (e, k), (h, rid) in sorted(claims.items())]  # in key order, as the records are
-    return {(r.enterprise_id, r.key) for r in await conn.execute(stmt, rows)}
+    return {(r.enterprise_id, r.key) for r in await insert_new(conn, idempotency_keys, rows, "enterprise_id", "key")}
 
 
 async def _known_idempotency_keys(conn: AsyncConnection, pairs: set[KeyPair]) -> dict[KeyPair, tuple[str, str]]:

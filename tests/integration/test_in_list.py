@@ -6,13 +6,14 @@ they hold, with one statement text for every length of list."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import sqlite
 
 from carrier_gateway.db import Database
 from carrier_gateway.nonces import USED_NONCES, NonceClaim, claim_nonces
 from carrier_gateway.tables import oem_nonces
 from numbering.sqlutil import in_list
+from tests.support.statements import statements_run
 
 #: text JSON escapes, or that looks like JSON itself
 ODD = ['a"b', "back\\slash", "张三", "𠀀x", '["x"]', "null", "1", "tab\there", "é", " lead", "Ω" * 40]
@@ -63,19 +64,10 @@ async def test_one_statement_serves_every_length_of_list(db: Database, backend: 
         await claim_nonces(conn, [NonceClaim("k1", f"n{i}", 2_000_000_000) for i in range(5)])
     query = select(oem_nonces.c.nonce).where(
         in_list(oem_nonces.c.nonce, "nonces", expanding_on_sqlite=expanding_on_sqlite))
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    engine = db.read_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(db.read_engine) as seen:
         async with db.read() as conn:
             found = [{n for (n,) in await conn.execute(query, {"nonces": [f"n{i}" for i in range(length)]})}
                      for length in (1, 3, 5)]
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert found == [{"n0"}, {"n0", "n1", "n2"}, {f"n{i}" for i in range(5)}]
     texts = [s for s in seen if "oem_nonces" in s]
     assert len(texts) == 3
