@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import Column, DateTime, MetaData, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.dml import Insert, UpdateBase
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -119,8 +122,16 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     one (timestamps). A parameter the rows lack (a column default SQLAlchemy would fill
     in) is a KeyError, never a silently different write. On SQLite the rows go in pieces
     of :data:`SQLITE_ROWS_PER_CALL`, the event loop running between them (the statement
-    runs on the loop's thread); asyncpg sends them all at once while the loop runs on.
-    Other backends run ``conn.execute``."""
+    runs on the loop's thread).
+
+    On PostgreSQL the rows go as one statement, each parameter an array of its values
+    (``INSERT ... SELECT ... FROM unnest(...)``, ``UPDATE ... FROM unnest(...) WHERE``):
+    the server then runs its executor once, not once a row (a third less of its CPU a
+    row updated, measured in docs/performance.md), and counts the rows changed. An
+    UPDATE goes that way only when its WHERE pins every primary-key column to a
+    parameter and no two rows name the same key, so each row changes its own target as
+    it would one after the other; else, and for an INSERT ... ON CONFLICT DO UPDATE,
+    the rows go one by one in one driver call. Other backends run ``conn.execute``."""
     if not rows:
         return 0
     backend = conn.dialect.name
@@ -131,7 +142,7 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     plan = plans.get(key)
     if plan is None:
         plan = plans[key] = _plan(conn.dialect, stmt, key[1])
-    sql, fixed, process_at, take = plan
+    sql, fixed, process_at, take, as_set = plan
     params: list[tuple[Any, ...]] = []
     for row in rows:  # each row's values in the statement's order, in C; processed where a type says so
         values = take({**fixed, **row} if fixed else row)
@@ -142,6 +153,11 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
             values = tuple(changed)
         params.append(values)
     if backend != "sqlite":  # the driver awaits the server: the loop runs meanwhile
+        if as_set is not None:
+            set_sql, keys_at = as_set
+            if not keys_at or len({tuple(values[i] for i in keys_at) for values in params}) == len(params):
+                columns = tuple(list(column) for column in zip(*params, strict=True))
+                return (await conn.exec_driver_sql(set_sql, columns)).rowcount
         return (await conn.exec_driver_sql(sql, params)).rowcount
     changed = 0
     for start in range(0, len(params), SQLITE_ROWS_PER_CALL):
@@ -162,9 +178,12 @@ SQLITE_ROWS_PER_CALL = 128
 _PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[str, tuple[str, ...]], Any]] = weakref.WeakKeyDictionary()
 
 
-def _plan(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]) -> tuple[str, dict[str, Any], list[Any], Any]:
+def _plan(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]
+          ) -> tuple[str, dict[str, Any], list[Any], Any, tuple[str, tuple[int, ...]] | None]:
     """(SQL, the values the statement holds itself, the positions needing a type's
-    bind processor, a getter of a row's values in the statement's order)."""
+    bind processor, a getter of a row's values in the statement's order, and on
+    PostgreSQL the statement taking arrays with the positions of the key parameters
+    that must differ from row to row, see :func:`_as_set`)."""
     if isinstance(stmt, Insert):  # no RETURNING of the new keys (PostgreSQL's default): nobody reads them
         stmt = stmt.inline()
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
@@ -180,4 +199,68 @@ def _plan(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]) -> tuple[st
     process_at = [(i, process) for i, (name, process) in enumerate(zip(names, processors, strict=True))
                   if process is not None and name not in fixed]
     take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    return compiled.string, fixed, process_at, take
+    as_set = _as_set(dialect, stmt, compiled, names) if dialect.name == "postgresql" else None
+    return compiled.string, fixed, process_at, take, as_set
+
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+def array_parameters(dialect: Dialect, types: Sequence[Any]) -> list[str]:
+    """PostgreSQL parameters ``$1::text[]``, ``$2::INTEGER[]``... one an array of each
+    type. Unsized: a cast to varchar(n)[] would cut a longer value short, where the
+    column the value goes to (or is compared with) refuses it or never matches it."""
+    arrays = []
+    for n, kind in enumerate(types, 1):
+        kind = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+        arrays.append(f"${n}::{'text' if isinstance(kind, String) else kind.compile(dialect=dialect)}[]")
+    return arrays
+
+
+def _as_set(dialect: Dialect, stmt: UpdateBase, compiled: Any, names: list[str]
+            ) -> tuple[str, tuple[int, ...]] | None:
+    """The PostgreSQL statement taking each parameter ``$n`` as an array, read back as
+    ``u.pn`` from ``unnest``, with the positions of the parameters an UPDATE's rows must
+    not repeat (its primary key); None where the rows must go one by one."""
+    sql: str = compiled.string
+    if not names or "'" in sql or " RETURNING " in sql or "DO UPDATE" in sql:
+        return None
+    arrays = array_parameters(dialect, [compiled.binds[name].type for name in names])
+    source = f"unnest({', '.join(arrays)}) AS u({', '.join(f'p{n}' for n in range(1, len(names) + 1))})"
+    if isinstance(stmt, Insert):
+        head, values, after = sql.partition(" VALUES (")
+        end = _closing(after)
+        if not values or end is None:
+            return None
+        exprs = _PLACEHOLDER.sub(r"u.p\1", after[:end])
+        return f"{head} SELECT {exprs} FROM {source}{after[end + 1:]}", ()
+    table = getattr(stmt, "table", None)
+    where = getattr(stmt, "whereclause", None)
+    if where is None or sql.count(" WHERE ") != 1 or table is None or not table.primary_key:
+        return None
+    pinned = {}  # primary-key column -> the parameter it is compared with
+    for clause in visitors.iterate(where):
+        if isinstance(clause, BinaryExpression) and clause.operator is operators.eq \
+                and isinstance(clause.right, BindParameter) and isinstance(clause.left, Column) \
+                and clause.left.table is table and clause.left.primary_key:
+            pinned[clause.left.name] = clause.right.key
+    if set(pinned) != {column.name for column in table.primary_key}:
+        return None
+    keys_at = tuple(names.index(name) for name in pinned.values() if name in names)
+    if len(keys_at) != len(pinned):
+        return None
+    set_part, _, where_part = _PLACEHOLDER.sub(r"u.p\1", sql).partition(" WHERE ")
+    return f"{set_part} FROM {source} WHERE {where_part}", keys_at
+
+
+def _closing(text: str) -> int | None:
+    """Where the parenthesis open before ``text`` closes (the SQL holds no quoted text)."""
+    depth = 0
+    for at, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return at
+            depth -= 1
+    return None

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
+from numbering.dbtypes import array_parameters
 from numbering.errors import Conflict
 
 _BUILT: dict[tuple[str, Table, tuple[str, ...]], Any] = {}
@@ -88,14 +89,7 @@ def _unnest_plan(conn: AsyncConnection, table: Table, keys: tuple[str, ...], ret
     missing = [c.name for c in table.c if c.name not in keys and (c.default is not None or c.onupdate is not None)]
     if missing:  # a default made in Python would be left out here, not filled in
         raise ValueError(f"insert_new: the rows give no value for {', '.join(missing)} (a Python-side default)")
-    arrays = []
-    for n, key in enumerate(keys, 1):
-        kind = table.c[key].type
-        kind = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
-        # an unsized array type: a cast to varchar(n)[] would cut a longer value short,
-        # where the INSERT's own assignment to varchar(n) refuses it
-        element = "text" if isinstance(kind, String) else kind.compile(dialect=dialect)
-        arrays.append(f"${n}::{element}[]")
+    arrays = array_parameters(dialect, [table.c[key].type for key in keys])
     sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(k) for k in keys)}) "
            f"SELECT * FROM unnest({', '.join(arrays)}) ON CONFLICT DO NOTHING")
     if returning:
