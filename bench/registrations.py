@@ -11,7 +11,10 @@ baseline: same payloads, a handler that parses the JSON and answers 202).
 (c) on SQLite, the batch path's storage floor: raw sqlite3 doing the database work the
     same records need (accepted, then read and decided: bench/_rawfloor.py), measured
     after the servers stop; "carrier accepted+verified / floor" is the share of the
-    floor the server reaches (``--no-floor`` skips it).
+    floor the server reaches; and the work floor: the same with the records' own work
+    (schema, sealing, blind indexes, checks) called directly, on one core, so the
+    rate one process could reach were the server around that work free
+    (``--no-floor`` skips both).
 
 The servers run as subprocesses (`carrier serve --sandbox`, all with the same
 environment), the load generator in this process, so they never share an event loop.
@@ -159,8 +162,9 @@ async def bench(args: argparse.Namespace, work: Path, database: BenchDatabase) -
             raise SystemExit(f"{name}: {load.errors} answers were not 2xx: {load.statuses}")
     floor = None
     if database.backend.startswith("SQLite") and args.floor:
-        print("measuring the storage floor (raw sqlite3) ...", file=sys.stderr)
-        floor = await storage_floor(work, keyring, n_batch, args)
+        print("measuring the storage floor and the work floor (raw sqlite3) ...", file=sys.stderr)
+        floor = (await storage_floor(work, keyring, n_batch, args),
+                 await storage_floor(work, keyring, n_batch, args, work_too=True))
     report(args, database, n_batch, n_single, b_batch, o_batch, decided_at, b_single, o_single, single_decided_at,
            floor)
     print(f"outcomes: {outcomes}")
@@ -175,18 +179,20 @@ def _measured(load: Load, server_cpu: float, machine0: tuple[float, float], clie
     load.client_cpu = time.process_time() - client0
 
 
-async def storage_floor(work: Path, keyring: Keyring, n_batch: int, args: argparse.Namespace) -> float:
-    """bench/_rawfloor.py on a fresh file prepared as the server's was."""
-    path = work / "floor.db"
+async def storage_floor(work: Path, keyring: Keyring, n_batch: int, args: argparse.Namespace, *,
+                        work_too: bool = False) -> tuple[float, float]:
+    """bench/_rawfloor.py on a fresh file prepared as the server's was (``work_too``:
+    the work floor)."""
+    path = work / ("work-floor.db" if work_too else "floor.db")
     _key_id, _secret, iccids = await prepare(f"sqlite+aiosqlite:///{path}", keyring, n_batch)
     recs = records(iccids, seed=args.seed)
     bodies = [_dumps({"records": recs[i:i + args.batch_size]}) for i in range(0, n_batch, args.batch_size)]
-    return batch_floor(str(path), keyring, bodies, enterprise_id=1)  # the fresh file's one enterprise
+    return batch_floor(str(path), keyring, bodies, enterprise_id=1, work=work_too)  # the file's one enterprise
 
 
 def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_single: int, b_batch: Load,
            o_batch: Load, decided_at: float, b_single: Load, o_single: Load, single_decided_at: float,
-           floor: float | None = None) -> None:
+           floor: tuple[tuple[float, float], tuple[float, float]] | None = None) -> None:
     e2e = n_batch / (decided_at - o_batch.start)
     single_e2e = n_single / (single_decided_at - o_single.start)
     rows = [
@@ -231,9 +237,14 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
               f"{load.share(load.machine_busy):.0f}% (carrier serve {load.share(load.cpu):.0f}%, load generator "
               f"{load.share(load.client_cpu):.0f}%, everything else {load.share(rest):.0f}%)")
     if floor is not None:
+        (storage, _), (work, its_storage) = floor
         print(f"storage floor, batch path: raw sqlite3 writing and reading what {n_batch:,} registrations need "
-              f"(bench/_rawfloor.py, same records, same machine, servers stopped): {floor:,.0f} records/s; "
-              f"carrier accepted+verified / floor = {e2e / floor:.2f}")
+              f"(bench/_rawfloor.py, same records, same machine, servers stopped): {storage:,.0f} records/s; "
+              f"carrier accepted+verified / floor = {e2e / storage:.2f}")
+        print(f"work floor, batch path: the same with the records' own work called directly on one core "
+              f"(schema, rows sealed and indexed, the checks): {work:,.0f} records/s, {1e6 / work:.0f} us a record "
+              f"(in that run: the database's statements {its_storage * 1e6:.0f}, the records' work "
+              f"{1e6 / work - its_storage * 1e6:.0f}); carrier accepted+verified / work floor = {e2e / work:.2f}")
 
 
 def _fmt(value: float | None) -> str:
