@@ -11,12 +11,29 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, DateTime, MetaData, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    Integer,
+    Interval,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import operators, visitors
-from sqlalchemy.sql.dml import Insert, UpdateBase
-from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.dml import Insert, Update, UpdateBase
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -109,7 +126,8 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> int:
+async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]], *,
+                      rows_locked: bool = False) -> int:
     """``conn.execute(stmt, rows)`` for an INSERT or UPDATE without RETURNING (every row
     with the same keys), without SQLAlchemy's work per row; returns the number of rows
     the statement changed in all (-1 where the driver cannot tell).
@@ -124,14 +142,19 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
     of :data:`SQLITE_ROWS_PER_CALL`, the event loop running between them (the statement
     runs on the loop's thread).
 
-    On PostgreSQL the rows go as one statement, each parameter an array of its values
-    (``INSERT ... SELECT ... FROM unnest(...)``, ``UPDATE ... FROM unnest(...) WHERE``):
-    the server then runs its executor once, not once a row (a third less of its CPU a
-    row updated, measured in docs/performance.md), and counts the rows changed. An
-    UPDATE goes that way only when its WHERE pins every primary-key column to a
-    parameter and no two rows name the same key, so each row changes its own target as
-    it would one after the other; else, and for an INSERT ... ON CONFLICT DO UPDATE,
-    the rows go one by one in one driver call. Other backends run ``conn.execute``."""
+    On PostgreSQL an INSERT's rows go as one statement, each parameter an array of its
+    values (``INSERT ... SELECT ... FROM unnest(...)``, in the rows' order): the server
+    runs its executor once, not once a row, and counts the rows written. An UPDATE goes
+    that way (``UPDATE ... FROM unnest(...) WHERE``) only when the caller says
+    ``rows_locked``: this transaction holds every target row's lock already (read FOR
+    UPDATE), and the rows change nothing another row's change depends on, because the
+    statement visits its targets in its plan's order, not the rows' (on a unique value
+    handed from one row to the next, or on locks taken in that order, the two differ);
+    and only when its WHERE pins every primary-key column to a parameter (in its
+    top-level AND) and no two rows name the same key, so each row changes its own
+    target. Otherwise (and for ON CONFLICT DO UPDATE, types that are not plain scalars,
+    SQL this cannot rewrite safely) the rows go one by one in one driver call. Other
+    backends run ``conn.execute``."""
     if not rows:
         return 0
     backend = conn.dialect.name
@@ -153,7 +176,7 @@ async def executemany(conn: AsyncConnection, stmt: UpdateBase, rows: Sequence[Ma
             values = tuple(changed)
         params.append(values)
     if backend != "sqlite":  # the driver awaits the server: the loop runs meanwhile
-        if as_set is not None:
+        if as_set is not None and (rows_locked or not as_set[1]):
             set_sql, keys_at = as_set
             if not keys_at or len({tuple(values[i] for i in keys_at) for values in params}) == len(params):
                 columns = tuple(list(column) for column in zip(*params, strict=True))
@@ -203,53 +226,71 @@ def _plan(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]
     return compiled.string, fixed, process_at, take, as_set
 
 
-_PLACEHOLDER = re.compile(r"\$(\d+)")
+#: a positional parameter, not part of a longer name (``amount$1``)
+_PLACEHOLDER = re.compile(r"(?<![\w$])\$(\d+)\b")
+#: the alias the arrays are read back through, and its columns p1, p2...
+_ROWS = "unnest_rows_"
+#: the types whose values go in an array as they would one by one (their PostgreSQL
+#: type names come from the dialect; String stands for text of any length)
+_ARRAY_SAFE = (String, Integer, Boolean, Date, DateTime, Numeric, Float, LargeBinary)
 
 
-def array_parameters(dialect: Dialect, types: Sequence[Any]) -> list[str]:
+def array_parameters(dialect: Dialect, types: Sequence[Any]) -> list[str] | None:
     """PostgreSQL parameters ``$1::text[]``, ``$2::INTEGER[]``... one an array of each
-    type. Unsized: a cast to varchar(n)[] would cut a longer value short, where the
-    column the value goes to (or is compared with) refuses it or never matches it."""
+    type, or None if a type is not a plain scalar (an enum, JSON, an array, an interval,
+    a UUID...: those stay one value a parameter). Unsized: a cast to varchar(n)[] would
+    cut a longer value short, where the column the value goes to (or is compared with)
+    refuses it or never matches it."""
     arrays = []
     for n, kind in enumerate(types, 1):
-        kind = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
-        arrays.append(f"${n}::{'text' if isinstance(kind, String) else kind.compile(dialect=dialect)}[]")
+        kind = kind.dialect_impl(dialect)  # a variant's type on this backend
+        if isinstance(kind, TypeDecorator):  # the type it stores as here
+            kind = kind.load_dialect_impl(dialect).dialect_impl(dialect)
+        if not isinstance(kind, _ARRAY_SAFE) or isinstance(kind, (Enum, ARRAY, Interval, JSON, Uuid)):
+            return None
+        # unsized text and numeric: a cast to varchar(n) cuts short, one to numeric(p, s) rounds
+        name = "text" if isinstance(kind, String) else "numeric" \
+            if isinstance(kind, Numeric) and not isinstance(kind, Float) else kind.compile(dialect=dialect)
+        arrays.append(f"${n}::{name}[]")
     return arrays
 
 
 def _as_set(dialect: Dialect, stmt: UpdateBase, compiled: Any, names: list[str]
             ) -> tuple[str, tuple[int, ...]] | None:
     """The PostgreSQL statement taking each parameter ``$n`` as an array, read back as
-    ``u.pn`` from ``unnest``, with the positions of the parameters an UPDATE's rows must
-    not repeat (its primary key); None where the rows must go one by one."""
+    ``unnest_rows_.pn``, with the positions of the parameters an UPDATE's rows must not
+    repeat (its primary key; none for an INSERT); None where the rows go one by one."""
     sql: str = compiled.string
-    if not names or "'" in sql or " RETURNING " in sql or "DO UPDATE" in sql:
+    if (not names or not isinstance(stmt, (Insert, Update)) or "'" in sql or _ROWS in sql
+            or re.search(r'"[^"]*\$', sql) or " RETURNING " in sql or "DO UPDATE" in sql):
         return None
     arrays = array_parameters(dialect, [compiled.binds[name].type for name in names])
-    source = f"unnest({', '.join(arrays)}) AS u({', '.join(f'p{n}' for n in range(1, len(names) + 1))})"
+    if arrays is None:
+        return None
+    source = f"unnest({', '.join(arrays)}) AS {_ROWS}({', '.join(f'p{n}' for n in range(1, len(names) + 1))})"
+    read_back = rf"{_ROWS}.p\1"
     if isinstance(stmt, Insert):
         head, values, after = sql.partition(" VALUES (")
         end = _closing(after)
         if not values or end is None:
             return None
-        exprs = _PLACEHOLDER.sub(r"u.p\1", after[:end])
-        return f"{head} SELECT {exprs} FROM {source}{after[end + 1:]}", ()
-    table = getattr(stmt, "table", None)
-    where = getattr(stmt, "whereclause", None)
-    if where is None or sql.count(" WHERE ") != 1 or table is None or not table.primary_key:
+        return f"{head} SELECT {_PLACEHOLDER.sub(read_back, after[:end])} FROM {source}{after[end + 1:]}", ()
+    table, where = stmt.table, stmt.whereclause
+    if where is None or sql.count(" WHERE ") != 1 or " FROM " in sql or not isinstance(table, Table):
         return None
-    pinned = {}  # primary-key column -> the parameter it is compared with
-    for clause in visitors.iterate(where):
-        if isinstance(clause, BinaryExpression) and clause.operator is operators.eq \
-                and isinstance(clause.right, BindParameter) and isinstance(clause.left, Column) \
-                and clause.left.table is table and clause.left.primary_key:
-            pinned[clause.left.name] = clause.right.key
-    if set(pinned) != {column.name for column in table.primary_key}:
+    pinned = {}  # primary-key column -> the parameter it equals, in the WHERE's top-level AND
+    terms = where.clauses if isinstance(where, BooleanClauseList) and where.operator is operators.and_ else [where]
+    for term in terms:
+        if isinstance(term, BinaryExpression) and term.operator is operators.eq \
+                and isinstance(term.right, BindParameter) and isinstance(term.left, Column) \
+                and term.left.table is table and term.left.primary_key:
+            pinned[term.left.name] = term.right.key
+    if not table.primary_key or set(pinned) != {column.name for column in table.primary_key}:
         return None
     keys_at = tuple(names.index(name) for name in pinned.values() if name in names)
     if len(keys_at) != len(pinned):
         return None
-    set_part, _, where_part = _PLACEHOLDER.sub(r"u.p\1", sql).partition(" WHERE ")
+    set_part, _, where_part = _PLACEHOLDER.sub(read_back, sql).partition(" WHERE ")
     return f"{set_part} FROM {source} WHERE {where_part}", keys_at
 
 

@@ -57,19 +57,23 @@ async def insert_new(conn: AsyncConnection, table: Table, rows: Sequence[dict[st
     is taken (ON CONFLICT DO NOTHING), and return the named columns of the rows inserted.
 
     On PostgreSQL it is one statement whatever the number of rows: each column goes as
-    one array parameter, ``INSERT ... SELECT * FROM unnest($1::text[], ...)``. A list of
-    rows in ``VALUES`` would be another statement text for every length, each prepared
-    and planned again on every connection that meets it (a group commit's length varies
-    with the load). A column the rows leave out takes its server default. Elsewhere it
-    is ``conn.execute`` of the same INSERT ... RETURNING with the rows."""
+    one array parameter, ``INSERT ... SELECT * FROM unnest($1::text[], ...)``, in the
+    rows' order. A list of rows in ``VALUES`` would be another statement text for every
+    length, each prepared and planned again on every connection that meets it (a group
+    commit's length varies with the load). A column the rows leave out takes its server
+    default. Elsewhere, and for columns that are not plain scalars (see
+    ``numbering.dbtypes.array_parameters``) or returned through a type that reads them
+    back in Python, it is ``conn.execute`` of the same INSERT ... RETURNING with the rows."""
     if not rows:
         return []
-    if conn.dialect.name != "postgresql":
-        return list(await conn.execute(insert_ignoring_conflicts(conn, table, *returning), list(rows)))
-    keys = tuple(rows[0].keys())
-    plan = _UNNEST.get((table, keys, returning))
+    plan = None
+    if conn.dialect.name == "postgresql":
+        keys = tuple(rows[0].keys())
+        if (table, keys, returning) not in _UNNEST:
+            _UNNEST[(table, keys, returning)] = _unnest_plan(conn, table, keys, returning)
+        plan = _UNNEST[(table, keys, returning)]
     if plan is None:
-        plan = _UNNEST[(table, keys, returning)] = _unnest_plan(conn, table, keys, returning)
+        return list(await conn.execute(insert_ignoring_conflicts(conn, table, *returning), list(rows)))
     sql, processors = plan
     columns = []
     for key, process in zip(keys, processors, strict=True):
@@ -78,18 +82,22 @@ async def insert_new(conn: AsyncConnection, table: Table, rows: Sequence[dict[st
     return list(await conn.exec_driver_sql(sql, tuple(columns)))
 
 
-_UNNEST: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], tuple[str, list[Any]]] = {}
+_UNNEST: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], tuple[str, list[Any]] | None] = {}
 
 
 def _unnest_plan(conn: AsyncConnection, table: Table, keys: tuple[str, ...], returning: tuple[str, ...]
-                 ) -> tuple[str, list[Any]]:
-    """(SQL, each column's bind processor or None) for :func:`insert_new` on PostgreSQL."""
+                 ) -> tuple[str, list[Any]] | None:
+    """(SQL, each column's bind processor or None) for :func:`insert_new` on PostgreSQL,
+    or None where it goes the usual way."""
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
-    missing = [c.name for c in table.c if c.name not in keys and (c.default is not None or c.onupdate is not None)]
+    missing = [c.name for c in table.c if c.name not in keys and c.default is not None]
     if missing:  # a default made in Python would be left out here, not filled in
         raise ValueError(f"insert_new: the rows give no value for {', '.join(missing)} (a Python-side default)")
     arrays = array_parameters(dialect, [table.c[key].type for key in keys])
+    if arrays is None or any(table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
+                             for name in returning):
+        return None
     sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(k) for k in keys)}) "
            f"SELECT * FROM unnest({', '.join(arrays)}) ON CONFLICT DO NOTHING")
     if returning:

@@ -121,14 +121,18 @@ def _draft_update(columns: tuple[str, ...]) -> Any:
 
 
 async def write_drafts(conn: AsyncConnection, drafts: Sequence[Draft], *, actor: str, now: dt.datetime) -> int:
-    """Write every changed draft: one executemany UPDATE, one history INSERT."""
+    """Write every changed draft: one executemany UPDATE, one history INSERT. Each
+    draft's card was read FOR UPDATE in this transaction (``load_cards(...,
+    for_update=True)``, ``get_card(..., for_update=True)``), and no move changes a value
+    another card's change depends on (none leaves TERMINATED, where a live MSISDN or
+    static IP would come back), so the UPDATE may visit the cards in any order."""
     changed = [d for d in drafts if d.changed]
     if not changed:
         return 0
     names = {k: f"v_{k}" for k in changed[0].values}  # every draft's values have these keys, in this order
     stmt = _draft_update(tuple(names))
     await executemany(conn, stmt, [dict(zip(names.values(), d.values.values(), strict=True), b_iccid=d.card.iccid)
-                                   for d in changed])
+                                   for d in changed], rows_locked=True)
     history = [{"iccid": d.card.iccid, "enterprise_id": d.card.enterprise_id, "from_state": a, "to_state": b,
                 "actor": actor, "reason": why, "at": now} for d in changed for a, b, why in d.moves]
     await executemany(conn, _HISTORY, history)

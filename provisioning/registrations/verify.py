@@ -275,11 +275,13 @@ class Verifier:
                     "v_reasons": json.dumps(o.reasons, ensure_ascii=False) if o.reasons else "[]",
                     "v_iccid": o.iccid, "v_decided_at": now, "v_attempts": row.attempts + 1}
                    for row, o in outcomes if o.status != RegistrationStatus.PENDING]
-        written = await executemany(conn, _DECIDED, decided)
+        # rows_locked: still_ours read them FOR UPDATE (PostgreSQL), and a row's outcome
+        # touches its own row alone
+        written = await executemany(conn, _DECIDED, decided, rows_locked=True)
         deferred = [{"b_id": row.id, "b_mark": mark, "v_iccid": o.iccid, "v_attempts": row.attempts + 1,
                      "v_due": int(time.time()) + min(2 ** (row.attempts + 1), self.policy.max_retry_seconds)}
                     for row, o in outcomes if o.status == RegistrationStatus.PENDING]
-        written += await executemany(conn, _DEFERRED, deferred)
+        written += await executemany(conn, _DEFERRED, deferred, rows_locked=True)
         if expect_all and written != len(outcomes):
             raise _LeaseRanOut(f"{len(outcomes) - written} of {len(outcomes)} rows are no longer this step's")
         superseded = [{"b_id": o.superseded} for _, o in outcomes if o.superseded]

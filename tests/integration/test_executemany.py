@@ -1,14 +1,15 @@
 """numbering.dbtypes.executemany on both backends: the rows write what one statement a
 row would, in the rows' order, and the count is of the rows the statement changed. On
-PostgreSQL the rows go as arrays in one statement (``unnest``), the same text for every
-number of rows; an UPDATE whose rows repeat a key, or whose WHERE does not pin the
-primary key, goes row by row, so the last row's values win as they would one after the
-other."""
+PostgreSQL an INSERT's rows go as arrays in one statement (``unnest``), the same text
+for every number of rows, and so do an UPDATE's when the caller has locked them; an
+UPDATE whose rows repeat a key, whose WHERE does not pin the primary key in its
+top-level AND, or whose caller has not locked its rows, goes row by row, as does any
+statement the rewriting would not keep the same (a DELETE)."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from carrier_gateway.db import Database
@@ -25,6 +26,12 @@ _RENEW = update(oem_nonces).where(oem_nonces.c.key_id == bindparam("b_key"), oem
 #: by a column that is not the key: every row of the key id
 _RENEW_ALL = update(oem_nonces).where(oem_nonces.c.key_id == bindparam("b_key")).values(
     expires_at=bindparam("v_expires"))
+#: the whole key, but only as one side of an OR: a row may match another row's target
+_RENEW_EITHER = update(oem_nonces).where(or_(
+    and_(oem_nonces.c.key_id == bindparam("b_key"), oem_nonces.c.nonce == bindparam("b_nonce")),
+    oem_nonces.c.expires_at == bindparam("b_expires"))).values(expires_at=bindparam("v_expires"))
+_FORGET = delete(oem_nonces).where(oem_nonces.c.key_id == bindparam("b_key"),
+                                   oem_nonces.c.nonce == bindparam("b_nonce"))
 
 
 def _event(n: int) -> dict[str, object]:
@@ -54,7 +61,7 @@ async def test_an_update_counts_only_the_rows_it_changed(db: Database) -> None:
     async with db.write() as conn:
         await conn.execute(update(oem_nonces).where(oem_nonces.c.nonce == "b").values(expires_at=500))
         changed = await executemany(conn, _RENEW, [{"b_key": "k", "b_nonce": n, "b_before": 200, "v_expires": 300}
-                                                   for n in ("a", "b", "c", "absent")])
+                                                   for n in ("a", "b", "c", "absent")], rows_locked=True)
     assert changed == 2  # "b" is past the guard, "absent" is no row
     assert await _expiry(db) == {"a": 300, "b": 500, "c": 300}
 
@@ -64,13 +71,35 @@ async def test_rows_repeating_a_key_are_applied_in_order(db: Database) -> None:
     async with db.write() as conn:
         await executemany(conn, _RENEW, [{"b_key": "k", "b_nonce": "a", "b_before": 10**6, "v_expires": 7},
                                          {"b_key": "k", "b_nonce": "b", "b_before": 10**6, "v_expires": 8},
-                                         {"b_key": "k", "b_nonce": "a", "b_before": 10**6, "v_expires": 9}])
+                                         {"b_key": "k", "b_nonce": "a", "b_before": 10**6, "v_expires": 9}],
+                          rows_locked=True)
         await executemany(conn, _RENEW_ALL, [{"b_key": "k", "v_expires": 1}, {"b_key": "k", "v_expires": 2}])
     assert await _expiry(db) == {"a": 2, "b": 2}
     async with db.write() as conn:
         await executemany(conn, _RENEW, [{"b_key": "k", "b_nonce": "a", "b_before": 10**6, "v_expires": 11},
-                                         {"b_key": "k", "b_nonce": "a", "b_before": 10**6, "v_expires": 12}])
+                                         {"b_key": "k", "b_nonce": "a", "b_before": 10**6, "v_expires": 12}],
+                          rows_locked=True)
     assert (await _expiry(db))["a"] == 12
+
+
+async def test_a_key_under_an_or_is_not_a_pinned_key(db: Database) -> None:
+    """The second row's OR side matches the first row's target: one statement a row
+    changes it twice (the last value wins) and "b" once; a single UPDATE ... FROM would
+    change each target once, whichever row it met first."""
+    await _nonces(db, "a", "b")
+    async with db.write() as conn:
+        changed = await executemany(conn, _RENEW_EITHER, [
+            {"b_key": "k", "b_nonce": "a", "b_expires": -1, "v_expires": 10},
+            {"b_key": "k", "b_nonce": "b", "b_expires": 10, "v_expires": 20}], rows_locked=True)
+    assert await _expiry(db) == {"a": 20, "b": 20}
+    assert changed in (3, -1)  # -1: PostgreSQL's driver cannot count rows sent one by one
+
+
+async def test_a_delete_runs_for_every_row(db: Database) -> None:
+    await _nonces(db, "a", "b", "c")
+    async with db.write() as conn:
+        await executemany(conn, _FORGET, [{"b_key": "k", "b_nonce": n} for n in ("a", "c")])
+    assert await _expiry(db) == {"b": 100}
 
 
 async def test_postgresql_sends_the_rows_as_arrays_in_one_statement(db: Database, backend: str) -> None:
@@ -85,16 +114,19 @@ async def test_postgresql_sends_the_rows_as_arrays_in_one_statement(db: Database
             async with db.write() as conn:
                 await executemany(conn, _ENQUEUE, [_event(n) for n in range(size)])
                 await executemany(conn, _RENEW, [{"b_key": "k", "b_nonce": f"n{i}", "b_before": 10**6,
-                                                  "v_expires": size} for i in range(size)])
+                                                  "v_expires": size} for i in range(size)], rows_locked=True)
     inserts = {s for s in seen if s.startswith("INSERT INTO outbox")}
     updates = {s for s in seen if s.startswith("UPDATE oem_nonces")}
     assert len(inserts) == 1 and "unnest" in next(iter(inserts))
     assert len(updates) == 1 and "unnest" in next(iter(updates))
+    one = {"b_key": "k", "b_nonce": "n1", "b_before": 10**6, "v_expires": 1}
     with statements_run(db.write_engine) as seen:
         async with db.write() as conn:
-            await executemany(conn, _RENEW, [{"b_key": "k", "b_nonce": "n1", "b_before": 10**6, "v_expires": 1}] * 2)
-            await executemany(conn, _RENEW_ALL, [{"b_key": "k", "v_expires": 3}])
-    assert [s for s in seen if s.startswith("UPDATE")] and not any("unnest" in s for s in seen)
+            await executemany(conn, _RENEW, [one] * 2, rows_locked=True)  # the same key twice
+            await executemany(conn, _RENEW, [one, {**one, "b_nonce": "n2"}])  # rows not locked by the caller
+            await executemany(conn, _RENEW_ALL, [{"b_key": "k", "v_expires": 3}], rows_locked=True)
+            await executemany(conn, _RENEW_EITHER, [{**one, "b_expires": 5}], rows_locked=True)
+    assert len([s for s in seen if s.startswith("UPDATE")]) == 4 and not any("unnest" in s for s in seen)
 
 
 async def test_postgresql_refuses_a_value_too_long_for_its_column(db: Database, backend: str) -> None:

@@ -7,10 +7,14 @@ short, and timestamps pass through their column type as in any other INSERT."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 import pytest
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, DateTime, Enum, Integer, MetaData, String, Table, Text, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.types import TypeDecorator
 
 from carrier_gateway.db import Database
 from carrier_gateway.tables import oem_nonces
@@ -92,3 +96,32 @@ async def test_a_python_side_default_left_out_is_an_error_not_a_null(db: Databas
     async with db.write() as conn:
         with pytest.raises(ValueError, match="label"):
             await insert_new(conn, table, [{"id": 1}])
+
+
+class _JsonText(TypeDecorator[Any]):
+    """A value stored as JSON text and read back as the value (a type with a result processor)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str:
+        return json.dumps(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+async def test_types_that_are_not_plain_scalars_are_inserted_and_read_back_as_their_type(db: Database) -> None:
+    """A native enum column (PostgreSQL), and a column returned through a type that
+    reads it back in Python: those rows go the usual way, the values as their types
+    make them."""
+    metadata = MetaData()
+    table = Table("typed_rows", metadata, Column("id", Integer, primary_key=True),
+                  Column("mood", Enum("calm", "busy", name="typed_rows_mood")), Column("doc", _JsonText))
+    async with db.write() as conn:
+        await conn.run_sync(metadata.create_all)
+        got = await insert_new(conn, table, [{"id": 1, "mood": "busy", "doc": {"k": [1]}},
+                                             {"id": 2, "mood": "calm", "doc": None}], "id", "doc")
+    assert sorted((r.id, r.doc) for r in got) == [(1, {"k": [1]}), (2, None)]
+    async with db.read() as conn:
+        assert (await conn.execute(select(table.c.mood).order_by(table.c.id))).scalars().all() == ["busy", "calm"]
