@@ -180,7 +180,7 @@ def _measured(load: Load, server_cpu: float, machine0: tuple[float, float], clie
 
 
 async def storage_floor(work: Path, keyring: Keyring, n_batch: int, args: argparse.Namespace, *,
-                        work_too: bool = False) -> tuple[float, float]:
+                        work_too: bool = False) -> tuple[float, dict[str, float]]:
     """bench/_rawfloor.py on a fresh file prepared as the server's was (``work_too``:
     the work floor)."""
     path = work / ("work-floor.db" if work_too else "floor.db")
@@ -192,7 +192,7 @@ async def storage_floor(work: Path, keyring: Keyring, n_batch: int, args: argpar
 
 def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_single: int, b_batch: Load,
            o_batch: Load, decided_at: float, b_single: Load, o_single: Load, single_decided_at: float,
-           floor: tuple[tuple[float, float], tuple[float, float]] | None = None) -> None:
+           floor: tuple[tuple[float, dict[str, float]], tuple[float, dict[str, float]]] | None = None) -> None:
     e2e = n_batch / (decided_at - o_batch.start)
     single_e2e = n_single / (single_decided_at - o_single.start)
     rows = [
@@ -237,14 +237,15 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
               f"{load.share(load.machine_busy):.0f}% (carrier serve {load.share(load.cpu):.0f}%, load generator "
               f"{load.share(load.client_cpu):.0f}%, everything else {load.share(rest):.0f}%)")
     if floor is not None:
-        (storage, _), (work, its_storage) = floor
+        (storage, _), (work, parts) = floor
         print(f"storage floor, batch path: raw sqlite3 writing and reading what {n_batch:,} registrations need "
               f"(bench/_rawfloor.py, same records, same machine, servers stopped): {storage:,.0f} records/s; "
               f"carrier accepted+verified / floor = {e2e / storage:.2f}")
         print(f"work floor, batch path: the same with the records' own work called directly on one core "
               f"(schema, rows sealed and indexed, the checks): {work:,.0f} records/s, {1e6 / work:.0f} us a record "
-              f"(in that run: the database's statements {its_storage * 1e6:.0f}, the records' work "
-              f"{1e6 / work - its_storage * 1e6:.0f}); carrier accepted+verified / work floor = {e2e / work:.2f}")
+              f"(in that run: the database's statements {parts['statements']:.0f}, the schema {parts['schema']:.0f}, "
+              f"the rows {parts['rows']:.0f}, the checks {parts['checks']:.0f}); "
+              f"carrier accepted+verified / work floor = {e2e / work:.2f}")
 
 
 def _fmt(value: float | None) -> str:
