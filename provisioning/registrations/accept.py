@@ -246,11 +246,9 @@ async def _write_records(conn: AsyncConnection, items: Sequence[Incoming], rows:
     # in key order: two transactions inserting the same records wait on each other in one order, not in a circle
     ordered = [rows[first_of[key]] for key in sorted(first_of)]  # type: ignore[type-var]
     inserted: set[str] | None = None
-    if conn.dialect.name == "sqlite":  # executemany of tuples, and SQLite counts the rows it wrote exactly
-        if await executemany(conn, insert_ignoring_conflicts(conn, registrations), ordered) == len(ordered):
-            inserted = {str(row["id"]) for row in ordered}  # the common case: every record is new
-    elif ordered:  # asyncpg's executemany cannot count: the rows written name themselves
-        inserted = {r.id for r in await insert_new(conn, registrations, ordered, "id")}
+    # executemany counts the rows it wrote (-1 where it cannot): all of them is the common case
+    if await executemany(conn, insert_ignoring_conflicts(conn, registrations), ordered) == len(ordered):
+        inserted = {str(row["id"]) for row in ordered}  # every record is new
     existing: dict[tuple, str] = {}
     if inserted is None or len(inserted) < len(ordered):  # some were stored before: their stored ids
         existing = await _ids_by_natural_key(conn, [k for k, i in first_of.items()
