@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from carrier_gateway.jsonio import JSON
 from numbering.errors import DomainError
 from provisioning.inputs import MAX_INT32, unstorable
-
-if TYPE_CHECKING:
-    from carrier_gateway.routing import Endpoint
 
 _INT_PARAM = re.compile(r"{(\w+):\\d\+}")
 _MAX_DIGITS = len(str(MAX_INT32))
@@ -35,9 +31,11 @@ class UnsupportedMediaType(DomainError):
     title = "Unsupported media type"
 
 
-def check_request(ep: Endpoint, request: web.Request) -> None:
-    check_path(ep.path, request.match_info)
-    if ep.body is not None:
+def check_request(pattern: str, takes_json: bool, request: web.Request) -> None:
+    """The checks before any body byte: the path values against the route's ``pattern``,
+    and, for an endpoint that ``takes_json``, the body's declared media type."""
+    check_path(pattern, request.match_info)
+    if takes_json:
         check_json_body(request)
 
 

@@ -186,7 +186,7 @@ class Router:
 def _dispatch(ep: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         admission = await _admit(ep, request)  # who is asking: from the headers alone
-        check_request(ep, request)  # path values and media type, still before any body byte
+        check_request(ep.path, ep.body is not None, request)  # path values and media type, still before any body byte
         with contextlib.ExitStack() as held:
             slots = request.app.get(UPLOAD_SLOTS)
             if ep.body_media_type is not None and admission is not None and slots is not None:

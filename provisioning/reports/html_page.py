@@ -6,7 +6,8 @@ reasons, roles) stay as the API spells them."""
 from __future__ import annotations
 
 from provisioning.cards.states import STATES
-from provisioning.reports import data_use, svg
+from provisioning.metering.units import MB
+from provisioning.reports import svg
 from provisioning.reports.document import EnterpriseReport, InspectionReport
 from provisioning.reports.html_parts import banner, esc, findings_list, label, section, table, who
 from provisioning.reports.model import BACKFILL_FIELDS, REGISTRATION_STATUSES
@@ -28,6 +29,7 @@ tr.bad td{background:#ffe3e3}.note{color:#495057;font-size:13px;margin:2px 0 8px
 NUMBER_COLOURS = ((N_("assigned to cards"), "#1971c2"), (N_("free in blocks"), "#a5d8ff"),
                   (N_("quarantined"), "#f59f00"))
 IP_COLOURS = ((N_("assigned to cards"), "#2f9e44"), (N_("usable, free"), "#f1f3f5"))
+DATA_COLOURS = ((N_("from the cards (Acct-Input)"), "#1971c2"), (N_("to the cards (Acct-Output)"), "#74c0fc"))
 #: the back-registration columns (model.BACKFILL_FIELDS), as a person reads them
 BACKFILL_HEADINGS = {"flagged": N_("flagged"), "done": N_("done"), "done_late": N_("done late"),
                      "pending": N_("being verified"), "rejected": N_("rejected"), "outstanding": N_("outstanding"),
@@ -107,6 +109,24 @@ def _resources(report: InspectionReport, _: Language) -> str:
                                      "%"], rows)
 
 
+def _data_use(report: InspectionReport, _: Language) -> str:
+    """Bars on one scale (the largest enterprise's octets), in and out apart; then the table."""
+    enterprises = report.enterprises
+    used = [e for e in enterprises if e.data.sessions]
+    scale = max((e.data.octets for e in used), default=0)
+    legend = _legend(DATA_COLOURS, _)
+    rows = [(label(e), [(legend[0][0], e.data.input_octets, legend[0][1]),
+                        (legend[1][0], e.data.output_octets, legend[1][1])], scale,
+             _("%(mb)s MB, %(sessions)s sessions", mb=f"{e.data.octets / MB:,.1f}", sessions=svg.fmt(e.data.sessions)))
+            for e in used]
+    chart = svg.stacked_bars(rows, title=_("Data accounted per enterprise (RADIUS)"), legend=legend,
+                             empty=_("(no sessions accounted)"))
+    return chart + table(_, [_("id"), _("enterprise"), _("sessions"), _("open"), _("octets in"), _("octets out"),
+                             "MB"],
+                         [[e.enterprise_id, e.name, e.data.sessions, e.data.open_sessions, e.data.input_octets,
+                           e.data.output_octets, round(e.data.octets / MB, 1)] for e in enterprises])
+
+
 def _roster(report: InspectionReport, _: Language) -> str:
     rows, marks = [], []
     for e in report.enterprises:
@@ -133,7 +153,7 @@ def html_page(report: InspectionReport, _: Language = AS_WRITTEN) -> str:
                 note=_("A rejected registration that cites several reasons counts once under each.")),
         section("backfill", _("Back-registration (补登记) against the deadline"), _backfill(report, _)),
         section("resources", _("Number and IP utilisation"), _resources(report, _)),
-        section("data", _("Data accounted over RADIUS"), data_use.html(report.enterprises, _),
+        section("data", _("Data accounted over RADIUS"), _data_use(report, _),
                 note=_("Octets the packet gateways reported (Acct-Input/Output-Octets with the Gigawords) for the "
                        "sessions of each enterprise's cards.")),
         section("roster", _("Responsible persons (masked)"), _roster(report, _)),
