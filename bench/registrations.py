@@ -197,13 +197,13 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
            floor: tuple[tuple[float, dict[str, float]], tuple[float, dict[str, float]]] | None = None) -> None:
     e2e = n_batch / (decided_at - o_batch.start)
     single_e2e = n_single / (single_decided_at - o_single.start)
+    singles, p99 = n_single / o_single.seconds, o_single.p(99)
     rows = [
         ("batch records/s accepted", n_batch / b_batch.seconds, n_batch / o_batch.seconds, GOALS["batch"]),
         ("batch records/s accepted+verified", None, e2e, GOALS["batch"]),
-        (f"single pushes/s ({args.connections} conns)", n_single / b_single.seconds, n_single / o_single.seconds,
-         GOALS["single"]),
+        (f"single pushes/s ({args.connections} conns)", n_single / b_single.seconds, singles, GOALS["single"]),
         ("single p50 ms", b_single.p(50), o_single.p(50), None),
-        ("single p99 ms", b_single.p(99), o_single.p(99), GOALS["p99_ms"]),
+        ("single p99 ms", b_single.p(99), p99, GOALS["p99_ms"]),
         ("single pushes/s accepted+verified", None, single_e2e, None),
         ("server CPU us/record, batch (all)", None, o_batch.cpu / n_batch * 1e6, None),
         ("server CPU us/push, single (all)", None, o_single.cpu / n_single * 1e6, None),
@@ -238,6 +238,7 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
         print(f"machine CPU while the {phase} phase was measured, % of its {cores} cores: busy "
               f"{load.share(load.machine_busy):.0f}% (carrier serve {load.share(load.cpu):.0f}%, load generator "
               f"{load.share(load.client_cpu):.0f}%, everything else {load.share(rest):.0f}%)")
+    work = None
     if floor is not None:
         (storage, _), (work, parts) = floor
         print(f"storage floor, batch path: raw sqlite3 writing and reading what {n_batch:,} registrations need "
@@ -249,7 +250,7 @@ def report(args: argparse.Namespace, database: BenchDatabase, n_batch: int, n_si
               f"the rows {parts['rows']:.0f}, the checks {parts['checks']:.0f}); "
               f"carrier accepted+verified / work floor = {e2e / work:.2f}")
     if database.backend.startswith("SQLite") and args.processes == 1:
-        print(targets(e2e, n_single / o_single.seconds, o_single.p(99), floor[1][0] if floor else None))
+        print(targets(e2e, singles, p99, work))
 
 
 def targets(batch: float, singles: float, p99_ms: float, work_floor: float | None) -> str:

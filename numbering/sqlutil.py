@@ -69,9 +69,10 @@ async def insert_new(conn: AsyncConnection, table: Table, rows: Sequence[dict[st
     plan = None
     if conn.dialect.name == "postgresql":
         keys = tuple(rows[0].keys())
-        if (table, keys, returning) not in _UNNEST:
-            _UNNEST[(table, keys, returning)] = _unnest_plan(conn, table, keys, returning)
-        plan = _UNNEST[(table, keys, returning)]
+        known = (table, keys, returning)
+        if known not in _UNNEST:
+            _UNNEST[known] = _unnest_plan(conn, table, keys, returning)
+        plan = _UNNEST[known]
     if plan is None:
         return list(await conn.execute(insert_ignoring_conflicts(conn, table, *returning), list(rows)))
     sql, processors = plan
