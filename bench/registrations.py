@@ -272,8 +272,12 @@ def targets(batch: float, singles: float, p99_ms: float, work_floor: float | Non
     if work_floor >= GOALS["batch"]:
         return line + f"; the work floor ({work_floor:,.0f} records/s) does not rule out the batch goal"
     met, said = check(FALLBACK)
-    return (line + f"; the work floor ({work_floor:,.0f} records/s) is below the batch goal, so the fallback "
-            f"applies and is {'met' if met else 'not met'} ({said})")
+    line += (f"; the work floor ({work_floor:,.0f} records/s) is below the batch goal, so the fallback "
+             f"applies and is {'met' if met else 'not met'} ({said})")
+    if not met and work_floor < FALLBACK["batch"]:
+        line += (f"; the work floor is below the fallback's {FALLBACK['batch']:,.0f} batch records/s as well: "
+                 "on this machine one process cannot meet the fallback either")
+    return line
 
 
 def _fmt(value: float | None) -> str:
