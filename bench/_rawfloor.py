@@ -13,9 +13,10 @@ each batch of rows (built beforehand with ``accept.prepare``, untimed) goes thro
 
 The connection runs as the server's write connection does (WAL, synchronous=NORMAL, a
 checkpoint past 1000 pages), and the garbage collector is settled as the server settles
-it after start-up (``settle_garbage_collector``). What the server adds on top of this floor is HTTP, the
-schema, sealing and indexing, the checks, the decisions, audit and the event loop: the
-ratio carrier/floor says how much of a batch record's time is the database's.
+it after start-up (``settle_garbage_collector``). What the server adds on top of this
+floor is HTTP, the schema, sealing and indexing, the checks, the decisions, audit and
+the event loop: the ratio carrier/floor says how much of a batch record's time is the
+database's.
 
 The work floor (``work=True``) times the records' own work as well, each batch in
 turn on one core: the body validated as the router does (``BatchIn``, then
