@@ -82,10 +82,14 @@ def _legend(colours: tuple[tuple[str, str], ...], _: Language) -> list[tuple[str
     return [(_(name), colour) for name, colour in colours]
 
 
+def _parts(legend: list[tuple[str, str]], values: tuple[int, ...]) -> list[svg.Part]:
+    """One bar's parts: each legend entry's name and colour with its value."""
+    return [(name, value, colour) for (name, colour), value in zip(legend, values, strict=True)]
+
+
 def _number_row(e: EnterpriseReport, _: Language) -> tuple[str, list[svg.Part], int, str]:
     n = e.numbers
-    parts = [(name, value, colour) for (name, colour), value in zip(_legend(NUMBER_COLOURS, _),
-                                                                   (n.assigned, n.free, n.quarantined), strict=True)]
+    parts = _parts(_legend(NUMBER_COLOURS, _), (n.assigned, n.free, n.quarantined))
     total = max(n.allocated, n.assigned + n.free + n.quarantined)  # returned blocks may still be cooling off
     return label(e), parts, total, _("%(part)s of %(whole)s (%(percent)s%%)", part=svg.fmt(n.assigned),
                                      whole=svg.fmt(n.allocated), percent=f"{n.percent:.1f}")
@@ -115,8 +119,7 @@ def _data_use(report: InspectionReport, _: Language) -> str:
     used = [e for e in enterprises if e.data.sessions]
     scale = max((e.data.octets for e in used), default=0)
     legend = _legend(DATA_COLOURS, _)
-    rows = [(label(e), [(legend[0][0], e.data.input_octets, legend[0][1]),
-                        (legend[1][0], e.data.output_octets, legend[1][1])], scale,
+    rows = [(label(e), _parts(legend, (e.data.input_octets, e.data.output_octets)), scale,
              _("%(mb)s MB, %(sessions)s sessions", mb=f"{e.data.octets / MB:,.1f}", sessions=svg.fmt(e.data.sessions)))
             for e in used]
     chart = svg.stacked_bars(rows, title=_("Data accounted per enterprise (RADIUS)"), legend=legend,
